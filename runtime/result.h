@@ -1,0 +1,82 @@
+/* runtime/result.h - what an evaluation decided: verdicts and findings.
+ *
+ * The VM fills an eval_result; report writers (runtime/report_*.c) only read
+ * it. One control_result per CSF subcategory id the bundle defines (several
+ * `control` blocks for one id are merged: worst verdict, findings appended),
+ * in bundle order sorted by id (CSF catalog order is the id order within a
+ * function; functions in CSF order GV ID PR DE RS RC).
+ *
+ * Everything lives in the result's arena; strings are NUL-terminated.
+ */
+#ifndef AIP_RUNTIME_RESULT_H
+#define AIP_RUNTIME_RESULT_H
+
+#include <stdint.h>
+
+#include "runtime/arena.h"
+
+/* Ordered by severity: a roll-up takes the largest. */
+typedef enum verdict {
+    VERDICT_NOT_APPLICABLE = 0,
+    VERDICT_PASS,
+    VERDICT_WAIVED,
+    VERDICT_UNKNOWN,
+    VERDICT_FAIL,
+    VERDICT_ERROR,
+    VERDICT_COUNT
+} verdict;
+
+const char *verdict_name(verdict v);   /* "not_applicable", "pass", ... */
+int verdict_parse(const char *s, verdict *out);  /* 0 ok, -1 unknown word */
+
+typedef enum finding_kind { FINDING_VIOLATION, FINDING_MISSING_EVIDENCE } finding_kind;
+const char *finding_kind_name(finding_kind k);   /* "violation", "missing_evidence" */
+
+typedef struct finding {
+    finding_kind kind;
+    const char *message;
+    const char *path;          /* fact path from the facts root ("" for the root) */
+    const char *subject;       /* id of the scope element (AI system), or NULL */
+    const char *file;          /* facts file of the deciding fact (or nearest ancestor), or NULL */
+    uint32_t line, col;        /* 0 when no file */
+    const char *policy_file;   /* the require / scope / attest in the policy */
+    uint32_t policy_line, policy_col;
+} finding;
+
+typedef struct control_result {
+    const char *id;            /* "PR.AA-01" */
+    const char *title;
+    verdict verdict;
+    uint8_t enforce;           /* 0 mandatory, 1 advisory */
+    uint8_t focus;             /* bit set: 1 secure, 2 defend, 4 thwart */
+    uint8_t priority[3];
+    uint32_t bundle_control;   /* index of the first bc_control block for this id */
+    uint32_t nblocks;          /* control blocks merged */
+    uint32_t requirements_held;  /* requirement checks that held */
+    const char *error;         /* message when verdict is error, else NULL */
+    finding *findings;
+    uint32_t nfindings, cap;
+} control_result;
+
+typedef struct eval_summary {
+    uint32_t counts[VERDICT_COUNT];
+    uint32_t total;
+} eval_summary;
+
+typedef struct eval_result {
+    arena mem;
+    control_result *controls;
+    uint32_t ncontrols;
+    eval_summary summary;
+    int gate_failed;            /* by the --fail-on rule */
+    const char *fail_on;        /* "mandatory", "any", "none" */
+    const char *evaluated_at;   /* YYYY-MM-DD */
+    const char *profile;        /* NULL = all controls */
+    const char *bundle_sha256;  /* hex */
+    /* facts files (name, sha256 hex) */
+    const char **fact_files;
+    const char **fact_sha256;
+    uint32_t nfact_files;
+} eval_result;
+
+#endif

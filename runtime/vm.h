@@ -1,0 +1,42 @@
+/* runtime/vm.h - evaluate a verified bundle against facts.
+ *
+ * One vm_ctx per evaluation: no global state, so several evaluations may run
+ * in parallel on one bundle and one facts set (both are read-only here).
+ */
+#ifndef AIP_RUNTIME_VM_H
+#define AIP_RUNTIME_VM_H
+
+#include <stdint.h>
+
+#include "runtime/bundle.h"
+#include "runtime/error.h"
+#include "runtime/facts.h"
+#include "runtime/result.h"
+
+typedef enum fail_on { FAIL_ON_MANDATORY, FAIL_ON_ANY, FAIL_ON_NONE } fail_on;
+
+typedef struct vm_budget {
+    uint64_t max_steps;        /* instructions per control (default 10,000,000) */
+    uint32_t max_stack;        /* operand stack slots (default 4096) */
+    uint32_t max_frames;       /* call depth (default 64) */
+    size_t max_memory;         /* evaluation arena bytes per control (default 256 MiB) */
+} vm_budget;
+
+typedef struct vm_options {
+    int64_t today;             /* evaluation date, days since 1970-01-01 */
+    const char *profile;       /* NULL: every control */
+    fail_on fail_on;
+    vm_budget budget;
+    const val *params;         /* NULL: bundle defaults; else one value per bundle param */
+} vm_options;
+
+void vm_options_default(vm_options *o);
+
+/* Evaluate every control (or the profile's). Returns a result the caller
+ * frees with eval_result_free, or NULL with err when the options are wrong
+ * (an unknown profile). Budget overruns and runtime errors never fail the
+ * call: they make that control's verdict `error`. */
+eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_error *err);
+void eval_result_free(eval_result *r);
+
+#endif
