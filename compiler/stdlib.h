@@ -1,6 +1,6 @@
 /* compiler/stdlib.h - the stdlib sources compiled into the binary.
  *
- * scripts/embed.sh turns stdlib/*.aip and the CSF 2.0 catalog
+ * scripts/embed.sh turns the stdlib/ .aip modules and the CSF 2.0 catalog
  * (stdlib/csf-2.0.tsv) into a table; the compiler reads modules from it, so an
  * installed aip needs no files beside it.
  */

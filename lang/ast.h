@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lang/diag.h"
 #include "runtime/arena.h"
@@ -179,5 +180,10 @@ ast_file *lang_parse(const src_file *src, arena *mem, diag_list *diags);
 /* Names used in messages. */
 const char *ast_kind_name(ast_kind k);
 const char *ast_op_name(ast_op op);
+
+/* Write n as one S-expression line, e.g. (or a (and b (not c))), for tests
+ * and debugging: (. obj name) is a field, ([] obj key) an index, (neg x)
+ * unary minus, (str "a" x) an interpolated string. n may be NULL ("nil"). */
+void ast_dump(const ast *n, FILE *out);
 
 #endif

@@ -22,7 +22,7 @@ typedef struct builtin_env {
     arena *mem;              /* evaluation arena for results */
     int64_t today;           /* evaluation date: days since 1970-01-01 */
     void *regex_cache;       /* owned by the VM; opaque to callers (see builtins.c) */
-    char err[512];           /* message on -1 */
+    char err[512];           /* message on -1, without the builtin's name (the VM adds "name(): ") */
 } builtin_env;
 
 typedef int (*builtin_fn)(builtin_env *env, const val *args, int argc, val *out);

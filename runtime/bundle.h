@@ -116,6 +116,7 @@ typedef struct bundle {
     BC_VEC(bc_meta) meta;
 
     val *kvals;                    /* reader: constants as values (nconsts) */
+    struct bundle_intern *intern;  /* writer: string index by content (bundle.c) */
     unsigned char sha256[32];      /* hash of the serialized bytes (whole file) */
     char sha256_hex[65];
 } bundle;
@@ -141,6 +142,10 @@ int bundle_sniff(const unsigned char *buf, size_t len);
 /* Check every index, jump, stack effect and call (runtime/verify.c).
  * 0 when the bundle is safe to run; -1 with err otherwise. */
 int bundle_verify(bundle *b, const char *name, aip_error *err);
+
+/* Check function fi alone (as the verifier does) and give its deepest
+ * operand stack in *max_depth; the compiler uses it to fill max_stack. */
+int bundle_func_stack(bundle *b, uint32_t fi, uint32_t *max_depth, aip_error *err);
 
 /* Materialize constants as values (reader; done by bundle_read). */
 int bundle_materialize(bundle *b, aip_error *err);

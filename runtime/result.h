@@ -3,8 +3,9 @@
  * The VM fills an eval_result; report writers (runtime/report_*.c) only read
  * it. One control_result per CSF subcategory id the bundle defines (several
  * `control` blocks for one id are merged: worst verdict, findings appended),
- * in bundle order sorted by id (CSF catalog order is the id order within a
- * function; functions in CSF order GV ID PR DE RS RC).
+ * in bundle order. The compiler writes controls in CSF 2.0 catalog order
+ * (functions GV ID PR DE RS RC, categories and subcategories as the CSF Core
+ * lists them), so reports need no catalog of their own.
  *
  * Everything lives in the result's arena; strings are NUL-terminated.
  */

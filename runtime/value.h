@@ -92,12 +92,14 @@ const char *val_kind_name(val_kind k);
 val val_undef_reason(arena *mem, const fnode *origin, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Deep equality of two defined values (int 1 == double 1.0; lists and maps by
- * content). Returns 1/0, or -1 when the kinds cannot be compared. */
+ * content; null is unequal to any other value). Returns 1/0, or -1 when the
+ * kinds cannot be compared. */
 int val_equal(val a, val b);
 /* Order: -1/0/1 for two numbers, two strings (bytewise) or two durations;
  * -2 when they cannot be ordered. */
 int val_compare(val a, val b);
-/* Render v for a message (strings bare, others JSON-like) into mem. */
+/* Render v for a message (strings bare, others JSON-like) into mem. A string
+ * comes back as is, not copied. NULL (*len = 0) when mem is exhausted. */
 const char *val_to_display(arena *mem, val v, uint32_t *len);
 
 #endif

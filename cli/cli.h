@@ -1,0 +1,56 @@
+/* cli/cli.h - the `aip` command: one small file per subcommand, all thin.
+ *
+ * Exit status is a contract (docs/cli.md):
+ *   0 gate passed / success, 1 gate failed (or a policy test failed),
+ *   2 bad usage or bad input, 3 internal or output error.
+ */
+#ifndef AIP_CLI_CLI_H
+#define AIP_CLI_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime/bundle.h"
+
+enum { EXIT_PASS = 0, EXIT_GATE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
+
+int cmd_build(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* A tiny option scanner: `--name value`, `--name=value`, `-x value`, flags,
+ * and positional arguments, in any order; "--" ends options. */
+typedef struct cli_args {
+    int argc;
+    char **argv;
+    int i;               /* next argument */
+    const char *cmd;     /* subcommand name for messages */
+    const char *opt;     /* current option name (after cli_next) */
+    const char *value;   /* its inline value ("--x=v"), or NULL */
+    int only_positional;
+    char optbuf[128];    /* storage for opt */
+} cli_args;
+
+void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv);
+/* Next argument: returns 1 with a->opt set for an option, 0 with *pos set
+ * for a positional one, -1 at the end. */
+int cli_next(cli_args *a, const char **pos);
+/* The value of the current option (inline or the next argument); NULL after
+ * printing a usage error. */
+const char *cli_value(cli_args *a);
+/* Print "aip CMD: message" and a hint to stderr; returns EXIT_INPUT. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Load a bundle file, or compile a policy directory / .aip files (paths).
+ * Diagnostics go to stderr. NULL on failure (bad input). */
+bundle *cli_load_policy(const char *const *paths, int npaths);
+/* Today's date (UTC) as days since 1970-01-01. */
+int64_t cli_today(void);
+/* Does stream f go to a terminal that wants colour (NO_COLOR unset)? */
+int cli_color(FILE *f);
+
+#endif

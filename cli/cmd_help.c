@@ -1,0 +1,64 @@
+/* cli/cmd_help.c - `aip help [COMMAND]`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+    const char *name;
+    const char *text;
+} help[] = {
+    {"build",
+     "usage: aip build POLICY_DIR|FILE.aip... -o BUNDLE\n"
+     "Compile policies (and the stdlib modules they import) into a bundle.\n"
+     "The same sources always give the same bytes; the bundle's SHA-256 is printed.\n"},
+    {"eval",
+     "usage: aip eval BUNDLE|POLICY_DIR|FILE.aip... -f FACTS [-f FACTS...] [options]\n"
+     "Evaluate every control (or a profile's) against inventory facts (YAML or JSON).\n"
+     "  -f, --facts FILE        facts file; repeat to merge several\n"
+     "  --profile NAME          evaluate only the controls of this profile\n"
+     "  --params FILE           YAML/JSON map overriding param defaults (type-checked)\n"
+     "  --now YYYY-MM-DD        evaluation date (default: today, UTC)\n"
+     "  --format text|json      report format (default text)\n"
+     "  -o, --output FILE       write the report atomically to FILE (default stdout)\n"
+     "  --fail-on mandatory|any|none   what fails the gate (default mandatory)\n"
+     "  --max-steps N, --max-memory MB  evaluation budgets per control\n"
+     "Exit: 0 gate passed, 1 gate failed, 2 bad usage or input, 3 internal or output error.\n"},
+    {"check",
+     "usage: aip check POLICY_DIR|FILE.aip...\n"
+     "Compile only and print diagnostics (file:line:col). Exit 0 when clean, 2 otherwise.\n"},
+    {"disasm",
+     "usage: aip disasm BUNDLE|POLICY_DIR\n"
+     "Print a bundle readably: constants, params, instructions with operands and source lines,\n"
+     "controls and profiles. `aip disasm --opcodes` lists the instruction set.\n"},
+    {"test",
+     "usage: aip test POLICY_DIR\n"
+     "Run the `test` blocks of the *_test.aip files under POLICY_DIR against its policies.\n"
+     "Prints one line per test and ends with `N passed, N failed`; exit 1 if any failed.\n"},
+    {"version", "usage: aip version\nPrint the version and the bundle format it reads.\n"},
+};
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc > 1) {
+        for (size_t i = 0; i < sizeof help / sizeof help[0]; i++)
+            if (strcmp(argv[1], help[i].name) == 0) {
+                fputs(help[i].text, stdout);
+                return EXIT_PASS;
+            }
+        fprintf(stderr, "aip help: no command '%s'\n", argv[1]);
+        return EXIT_INPUT;
+    }
+    fputs("aip - policy-as-code for the NIST IR 8596 Cyber AI Profile\n\n"
+          "usage: aip COMMAND [ARGS]\n\n"
+          "  build    compile policies into a bundle\n"
+          "  eval     evaluate a bundle or policies against inventory facts\n"
+          "  check    compile only; print diagnostics\n"
+          "  test     run policy tests (*_test.aip)\n"
+          "  disasm   print a bundle readably\n"
+          "  version  print the version\n"
+          "  help     this text, or `aip help COMMAND`\n\n"
+          "Exit status: 0 pass, 1 gate failed, 2 bad usage or input, 3 internal or output error.\n",
+          stdout);
+    return EXIT_PASS;
+}

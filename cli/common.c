@@ -1,0 +1,132 @@
+/* cli/common.c - what several subcommands share: argument scanning, loading a
+ * policy (bundle or sources), the date, colour. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compiler/compile.h"
+#include "runtime/builtins.h"
+
+void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->argc = argc;
+    a->argv = argv;
+    a->i = 1;
+    a->cmd = cmd;
+}
+
+int cli_next(cli_args *a, const char **pos)
+{
+    if (a->i >= a->argc)
+        return -1;
+    const char *s = a->argv[a->i++];
+    a->value = NULL;
+    if (!a->only_positional && strcmp(s, "--") == 0) {
+        a->only_positional = 1;
+        return cli_next(a, pos);
+    }
+    if (a->only_positional || s[0] != '-' || s[1] == '\0') {
+        *pos = s;
+        return 0;
+    }
+    char *name = a->optbuf;
+    const char *eq = strchr(s, '=');
+    size_t n = eq && s[1] == '-' ? (size_t)(eq - s) : strlen(s);
+    if (n >= sizeof a->optbuf)
+        n = sizeof a->optbuf - 1;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    a->opt = name;
+    if (eq && s[1] == '-')
+        a->value = eq + 1;
+    return 1;
+}
+
+const char *cli_value(cli_args *a)
+{
+    if (a->value)
+        return a->value;
+    if (a->i >= a->argc) {
+        cli_usage(a->cmd, "option %s needs a value", a->opt);
+        return NULL;
+    }
+    return a->argv[a->i++];
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "aip %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see `aip help %s`)\n", cmd);
+    return EXIT_INPUT;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bundle *cli_load_policy(const char *const *paths, int npaths)
+{
+    if (npaths == 1 && !is_dir(paths[0]) && !ends_with(paths[0], ".aip")) {
+        aip_error err;
+        bundle *b = bundle_read_file(paths[0], &err);
+        if (!b)
+            aip_error_print(&err, stderr);
+        return b;
+    }
+    diag_list d;
+    diag_init(&d);
+    compiler *c = compiler_new(&d);
+    for (int i = 0; i < npaths; i++)
+        compiler_add_path(c, paths[i]);
+    bundle *b = d.errors ? NULL : compiler_build(c);
+    if (b) {
+        size_t len;
+        unsigned char *bytes = bundle_serialize(b, &len);   /* gives the bundle its hash */
+        free(bytes);
+    }
+    diag_print(&d, stderr, cli_color(stderr));
+    compiler_free(c);
+    diag_free(&d);
+    return b;
+}
+
+int64_t cli_today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    char buf[16];
+    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    int64_t days = 0;
+    date_parse_days(buf, strlen(buf), &days);
+    return days;
+}
+
+int cli_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR");
+    if (nc && nc[0])
+        return 0;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return 0;
+    return isatty(fileno(f));
+}

@@ -1,0 +1,56 @@
+/* runtime/report.h - report writers: an eval_result rendered for a reader.
+ *
+ * Writers only read: the verdicts, the summary and the gate are the VM's
+ * (runtime/vm.c); control metadata that the result does not carry (evidence,
+ * mappings) comes from the bundle's bc_control at
+ * control_result.bundle_control. A writer never opens files: it writes to
+ * the FILE* it is given (the CLI passes one from runtime/outfile.h, which
+ * makes the report appear atomically).
+ *
+ * Every writer returns 0, or -1 when writing failed (ferror on out after a
+ * final flush) or the writer misused its JSON writer (a bug); the CLI turns
+ * -1 into exit status 3. The JSON report's fields are a contract documented
+ * in docs/report-json.md.
+ */
+#ifndef AIP_RUNTIME_REPORT_H
+#define AIP_RUNTIME_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime/bundle.h"
+#include "runtime/result.h"
+
+/* The JSON report (docs/report-json.md): deterministic, pretty-printed,
+ * ending in a newline. b may be NULL (evidence and maps are then empty). */
+int report_json(FILE *out, const eval_result *r, const bundle *b);
+
+/* The text report for a person at a terminal: one line per control, its
+ * findings under it, a summary line. ANSI colour when color != 0. Text that
+ * came from facts or policies has its control characters escaped (\xNN), so
+ * an inventory cannot drive the terminal. b may be NULL. */
+int report_text(FILE *out, const eval_result *r, const bundle *b, int color);
+
+/* ---- helpers shared by writers (implemented in runtime/result.c) -------- */
+
+/* Focus areas in bit order: bit 0 secure, bit 1 defend, bit 2 thwart. */
+enum { REPORT_NFOCUS = 3 };
+/* "secure", "defend", "thwart" for area 0..2; "invalid" otherwise. */
+const char *report_focus_name(unsigned area);
+/* "mandatory" (0) or "advisory" (anything else). */
+const char *report_enforce_name(uint8_t enforce);
+/* Length of the CSF function in a subcategory id ("PR" of "PR.AA-01"):
+ * the first two bytes, or all of a shorter id. */
+size_t report_id_function_len(const char *id);
+/* Length of the category ("PR.AA" of "PR.AA-01"): up to the first '-', or
+ * the whole id when it has none. */
+size_t report_id_category_len(const char *id);
+/* The bundle control block behind c, or NULL when b is NULL or the index is
+ * out of range. */
+const bc_control *report_bundle_control(const bundle *b, const control_result *c);
+/* String i of the bundle and its length (it may hold NULs); NULL and 0 when
+ * b is NULL or i is out of range. len may be NULL. */
+const char *report_bundle_str(const bundle *b, uint32_t i, size_t *len);
+
+#endif
