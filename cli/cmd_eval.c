@@ -47,6 +47,15 @@ int cmd_eval(int argc, char **argv)
             nocolor = 1;
             continue;
         }
+        static const char *const with_value[] = {"-f", "--facts", "-o", "--output", "--format", "--profile",
+                                                 "--params", "--now", "--fail-on", "--max-steps", "--max-memory"};
+        int known = 0;
+        for (size_t i = 0; i < sizeof with_value / sizeof with_value[0] && !known; i++)
+            known = !strcmp(a.opt, with_value[i]);
+        if (!known) {
+            rc = cli_usage("eval", "unknown option %s", a.opt);
+            goto done;
+        }
         const char *v = cli_value(&a);
         if (!v)
             goto done;

@@ -1319,7 +1319,7 @@ int facts_load_file(facts *f, const char *path, facts_format fmt, aip_error *err
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return aip_fail(err, NULL, 0, 0, "cannot read %s: %s", path, strerror(errno));
+        return aip_fail(err, path, 0, 0, "cannot read facts: %s", strerror(errno));
     size_t room = f->lim.max_total > f->total_in ? f->lim.max_total - f->total_in : 0;
     size_t cap = 1 << 16, len = 0;
     struct stat st;
@@ -1342,7 +1342,7 @@ int facts_load_file(facts *f, const char *path, facts_format fmt, aip_error *err
     fclose(fp);
     if (bad) {
         aip_free(buf);
-        return aip_fail(err, NULL, 0, 0, "cannot read %s: %s", path,
+        return aip_fail(err, path, 0, 0, "cannot read facts: %s",
                         strerror(saved ? saved : EIO));
     }
     int rc = facts_load_buffer(f, path, buf, len, fmt, err);

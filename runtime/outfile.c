@@ -24,8 +24,7 @@ static int fail_errno(aip_error *err, const char *what, const char *name, int e)
     if (strcmp(name, "-") == 0)
         return aip_fail(err, NULL, 0, 0, "cannot %s report on standard output: %s",
                         what, strerror(e ? e : EIO));
-    return aip_fail(err, NULL, 0, 0, "cannot %s report '%s': %s", what, name,
-                    strerror(e ? e : EIO));
+    return aip_fail(err, name, 0, 0, "cannot %s the report: %s", what, strerror(e ? e : EIO));
 }
 
 static void release(outfile *of)

@@ -1044,8 +1044,14 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
             if (strcmp(b->strs.v[b->profiles.v[i].name], o->profile) == 0)
                 prof = &b->profiles.v[i];
         if (!prof) {
-            aip_fail(err, NULL, 0, 0, "unknown profile '%s'%s", o->profile,
-                     b->profiles.n ? " (see `aip inspect` or the policy's profile declarations)" : " (the bundle defines no profiles)");
+            char names[512];
+            size_t o2 = 0;
+            names[0] = '\0';
+            for (uint32_t i = 0; i < b->profiles.n && o2 < sizeof names - 80; i++)
+                o2 += (size_t)snprintf(names + o2, sizeof names - o2, "%s%s", i ? ", " : "",
+                                       b->strs.v[b->profiles.v[i].name]);
+            aip_fail(err, NULL, 0, 0, "unknown profile '%s'%s%s", o->profile,
+                     b->profiles.n ? "; the bundle defines: " : " (the bundle defines no profiles)", names);
             return NULL;
         }
     }

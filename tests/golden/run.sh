@@ -6,7 +6,10 @@
 #   expected.out     standard output
 #   expected.err     standard error
 #   expected.status  exit status
-# plus the policy and facts files the command names. UPDATE=1 rewrites the
+# plus the policy and facts files the command names. A case may hold setup.sh,
+# run first (from the case directory, with the aip binary as $1) to make
+# inputs that cannot be kept as text, such as damaged bundles (gen.* files,
+# ignored by git). UPDATE=1 rewrites the
 # expected files from the actual output: read the diff before committing it.
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -17,6 +20,11 @@ for dir in $(find "$ROOT" -mindepth 2 -maxdepth 2 -type d | sort); do
     [ -f "$dir/cmd" ] || continue
     name=${dir#"$ROOT"/}
     out=$(mktemp) err=$(mktemp)
+    if [ -f "$dir/setup.sh" ] && ! (cd "$dir" && sh ./setup.sh "$BIN" >/dev/null 2>&1); then
+        echo "FAIL $name: setup.sh failed"
+        fail=$((fail + 1))
+        continue
+    fi
     (cd "$dir" && eval "set -- $(cat cmd)" && NO_COLOR=1 "$BIN" "$@" >"$out" 2>"$err" </dev/null)
     status=$?
     if [ "${UPDATE:-}" = 1 ]; then

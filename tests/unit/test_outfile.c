@@ -247,7 +247,7 @@ static void test_dev_full(void **state)
     for (int i = 0; i < 1000; i++)
         fputs("a line of the report that will not fit\n", f);
     assert_int_equal(outfile_commit(&of, &err), -1);
-    assert_non_null(strstr(err.msg, "/dev/full"));
+    assert_non_null(strstr(err.file, "/dev/full"));
     assert_non_null(strstr(err.msg, strerror(ENOSPC)));
     outfile_abort(&of);                               /* no-op */
 
@@ -267,7 +267,7 @@ static void test_missing_directory(void **state)
     aip_error err;
     memset(&err, 0, sizeof err);
     assert_null(outfile_open(path, &of, &err));
-    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.file, path));
     assert_non_null(strstr(err.msg, strerror(ENOENT)));
     int hidden;
     assert_int_equal(entries(s->dir, &hidden), 0);
@@ -315,7 +315,7 @@ static void test_write_error(void **state)
     setrlimit(RLIMIT_FSIZE, &old_lim);
     signal(SIGXFSZ, old_sig);
     assert_int_equal(rc, -1);
-    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.file, path));
     assert_non_null(strstr(err.msg, strerror(EFBIG)));
     assert_file(path, "old\n");
     int hidden;
@@ -339,7 +339,7 @@ static void test_rename_fails(void **state)
     write_file(at(s, "report.json/keep"), "x");      /* a non-empty directory */
     path = at(s, "report.json");
     assert_int_equal(outfile_commit(&of, &err), -1);
-    assert_non_null(strstr(err.msg, path));
+    assert_non_null(strstr(err.file, path));
     int hidden;
     assert_int_equal(entries(s->dir, &hidden), 1);   /* the directory only */
     assert_int_equal(hidden, 0);

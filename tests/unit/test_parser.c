@@ -524,7 +524,7 @@ static void test_parser_syntax_errors(void **state)
          "1:28: unknown verdict 'passed'; did you mean 'pass'?\n"},
         {"error inside an interpolation",
          "control PR.AA-01 {\n  require x\n    else \"id {sys.id +} ok\"\n}",
-         "3:20: syntax error: unexpected '}', expected expression\n"},
+         "3:23: syntax error: unexpected '}', expected expression\n"},
         {"unclosed paren inside an interpolation",
          "param p = \"{f(x}\"",
          "1:16: syntax error: unexpected '}', expected ')' (to close '(' at line 1)\n"},
