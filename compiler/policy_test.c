@@ -26,6 +26,44 @@ static const char *given_dir(const src_file *src, char *buf, size_t len)
     return buf;
 }
 
+/* The first part of e that is not a literal (NULL when e is one). */
+static const ast *non_literal(const ast *e)
+{
+    switch (e->kind) {
+    case AST_NULL: case AST_BOOL: case AST_INT: case AST_DOUBLE: case AST_DURATION:
+        return NULL;
+    case AST_STRING:
+        return e->u.str.n <= 1 && (e->u.str.n == 0 || e->u.str.parts[0].text) ? NULL : e;
+    case AST_UNARY:
+        return e->u.unary.op == OPX_NEG && (e->u.unary.operand->kind == AST_INT ||
+                                            e->u.unary.operand->kind == AST_DOUBLE) ? NULL : e;
+    case AST_LIST:
+        for (uint32_t i = 0; i < e->u.list.n; i++) {
+            const ast *bad = non_literal(e->u.list.items[i]);
+            if (bad)
+                return bad;
+        }
+        return NULL;
+    case AST_MAP:
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            const ast *bad = non_literal(e->u.map.entries[i].value);
+            if (bad)
+                return bad;
+        }
+        return NULL;
+    default:
+        return e;
+    }
+}
+
+static void check_literal(diag_list *d, const src_file *src, const ast *e, const char *what)
+{
+    const ast *bad = e ? non_literal(e) : NULL;
+    if (bad)
+        diag_add(d, DIAG_ERROR, src, bad->start, bad->end,
+                 "test %s must be literals (no names, calls or interpolation)", what);
+}
+
 size_t ptest_collect(compiler *c, const bundle *b, diag_list *d, ptest **out)
 {
     const compiler_test_file *files;
@@ -46,12 +84,13 @@ size_t ptest_collect(compiler *c, const bundle *b, diag_list *d, ptest **out)
             t->src = src;
             unsigned col;
             src_pos(src, tb->start, &t->line, &col);
+            int had_now = 0;
             for (uint32_t j = 0; j < tb->u.test.items.n; j++) {
                 const ast *it = tb->u.test.items.items[j];
                 switch (it->kind) {
                 case AST_TEST_NOW: {
                     int64_t days;
-                    if (t->now)
+                    if (had_now++)
                         diag_add(d, DIAG_ERROR, src, it->start, it->end, "test \"%s\" gives `now` twice", t->name);
                     else if (date_parse_days(it->u.test_now.date, strlen(it->u.test_now.date), &days) != 0 ||
                              strlen(it->u.test_now.date) != 10)
@@ -64,11 +103,13 @@ size_t ptest_collect(compiler *c, const bundle *b, diag_list *d, ptest **out)
                 case AST_TEST_GIVEN:
                     t->given = aip_xrealloc(t->given, sizeof *t->given * (t->ngiven + 1));
                     t->given[t->ngiven++] = it;
+                    check_literal(d, src, it->u.test_given.facts, "facts");
                     break;
                 case AST_TEST_PARAMS:
                     if (t->params)
                         diag_add(d, DIAG_ERROR, src, it->start, it->end, "test \"%s\" gives `params` twice", t->name);
                     t->params = it->u.test_params.map;
+                    check_literal(d, src, t->params, "params");
                     break;
                 case AST_TEST_EXPECT: {
                     ptest_expect e;
@@ -98,7 +139,7 @@ size_t ptest_collect(compiler *c, const bundle *b, diag_list *d, ptest **out)
                              ast_kind_name(it->kind));
                 }
             }
-            if (!t->now)
+            if (!had_now)
                 diag_add(d, DIAG_ERROR, src, tb->start, tb->start + 4,
                          "test \"%s\" has no `now \"YYYY-MM-DD\"`: verdicts depend on the date, so tests fix it",
                          t->name);

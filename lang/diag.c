@@ -24,6 +24,9 @@
 
 enum { DIAG_DEFAULT_MAX_ERRORS = 100 };
 
+/* Printed before the source line and the caret line. */
+#define DIAG_INDENT "    "
+
 /* ---- source files -------------------------------------------------------- */
 
 /* Fill s->line_starts from s->text. */
@@ -245,10 +248,10 @@ void diag_print_one(const diag *g, FILE *out, int color)
     uint32_t shown = le;
     if (shown > ls && s->text[shown - 1] == '\r')
         shown--;
-    fprintf(out, "    %.*s\n", (int)(shown - ls), s->text + ls);
+    fprintf(out, DIAG_INDENT "%.*s\n", (int)(shown - ls), s->text + ls);
 
     /* the caret line: ^ under start, ~ under the rest of the span on this line */
-    fputs("    ", out);
+    fputs(DIAG_INDENT, out);
     for (uint32_t i = ls; i < start; i++) {
         unsigned char c = (unsigned char)s->text[i];
         if (c == '\t')

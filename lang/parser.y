@@ -836,14 +836,15 @@ static ast_ident parse_ident(parse_ctx *pc, const char *name, YYLTYPE loc)
 static const char *parse_plain(parse_ctx *pc, const ast *str, const char *what)
 {
     size_t len = 0;
+    int reported = 0;
     for (uint32_t i = 0; i < str->u.str.n; i++) {
         const ast_str_part *p = &str->u.str.parts[i];
         if (p->text) {
             len += p->len;
-        } else {
+        } else if (!reported) {
             diag_add(pc->diags, DIAG_ERROR, pc->src, p->expr->start, p->expr->end,
                      "%s cannot interpolate {...}; write {{ for a literal '{'", what);
-            break;
+            reported = 1;
         }
     }
     char *out = ast_xalloc(pc->mem, len + 1);
@@ -1012,10 +1013,6 @@ static ast_ident parse_file_alias(parse_ctx *pc, const char *path, YYLTYPE loc)
 
 const char *parse_token_name(int tok)
 {
-    if (tok == TOK_YYEOF)
-        return "end of file";
-    if (tok < 0 || tok > TOK_RBRACE)
-        return "invalid token";
     return yysymbol_name(YYTRANSLATE(tok));
 }
 

@@ -35,6 +35,8 @@
  */
 #include "runtime/bundle.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +48,14 @@ typedef struct vctx {
     aip_error *err;
 } vctx;
 
-static int vfail(vctx *v, uint32_t pc, const char *fmt, const char *detail)
+static int vfail(vctx *v, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int vfail(vctx *v, uint32_t pc, const char *fmt, ...)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, detail ? detail : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return aip_fail(v->err, v->name, 0, 0, "invalid bundle: code word %u: %s", pc, msg);
 }
 
@@ -68,43 +74,43 @@ static int check_operand(vctx *v, const bc_func *f, uint32_t pc, uint32_t w)
     case BC_OPND_NONE:
     case BC_OPND_J:
         if (a != 0)
-            return vfail(v, pc, "%soperand must be zero", NULL);
+            return vfail(v, pc, "operand must be zero");
         break;
     case BC_OPND_K:
         if (a >= b->consts.n)
-            return vfail(v, pc, "%sconstant index out of range", NULL);
+            return vfail(v, pc, "constant index out of range");
         if (op == OP_FIELD && b->consts.v[a].tag != BC_K_STR)
-            return vfail(v, pc, "%sFIELD needs a string constant", NULL);
+            return vfail(v, pc, "FIELD needs a string constant");
         if (op == OP_ATTEST && b->consts.v[a].tag != BC_K_DURATION)
-            return vfail(v, pc, "%sATTEST needs a duration constant", NULL);
+            return vfail(v, pc, "ATTEST needs a duration constant");
         break;
     case BC_OPND_P:
         if (a >= b->params.n)
-            return vfail(v, pc, "%sparam index out of range", NULL);
+            return vfail(v, pc, "param index out of range");
         break;
     case BC_OPND_L:
     case BC_OPND_L_J:
         if (a >= f->nlocals)
-            return vfail(v, pc, "%slocal slot out of range", NULL);
+            return vfail(v, pc, "local slot out of range");
         break;
     case BC_OPND_N:
         if (a > BC_MAX_STACK)
-            return vfail(v, pc, "%scount too large", NULL);
+            return vfail(v, pc, "count too large");
         break;
     case BC_OPND_F:
         if (a >= b->funcs.n || b->funcs.v[a].kind != BC_FUNC_DEF)
-            return vfail(v, pc, "%sCALL target is not a def", NULL);
+            return vfail(v, pc, "CALL target is not a def");
         break;
     case BC_OPND_NAT: {
         uint32_t idx = a & 0xFFFFu, argc = a >> 16;
         if (idx >= b->natives.n || argc != b->natives.v[idx].argc)
-            return vfail(v, pc, "%sNATIVE index or argument count invalid", NULL);
+            return vfail(v, pc, "NATIVE index or argument count invalid");
         break;
     }
     case BC_OPND_SITE:
     case BC_OPND_SITE_J:
         if (a >= b->sites.n)
-            return vfail(v, pc, "%ssite index out of range", NULL);
+            return vfail(v, pc, "site index out of range");
         break;
     }
     return 0;
@@ -150,24 +156,24 @@ static int verify_func(vctx *v, uint32_t fi, uint32_t *max_seen)
     for (uint32_t pc = start; pc < end;) {
         uint32_t w = b->code.v[pc];
         if (BC_OP(w) >= BC_NUM_OPS) {
-            vfail(v, pc, "%sunknown opcode", NULL);
+            vfail(v, pc, "unknown opcode");
             goto out;
         }
         bc_op op = (bc_op)BC_OP(w);
         unsigned len = bc_op_len(op);
         if (len > end - pc) {
-            vfail(v, pc, "%sinstruction runs past the end of its function", NULL);
+            vfail(v, pc, "instruction runs past the end of its function");
             goto out;
         }
         if (check_operand(v, f, pc, w) != 0)
             goto out;
         if (op == OP_RET && f->kind != BC_FUNC_DEF) {
-            vfail(v, pc, "%sRET outside a def", NULL);
+            vfail(v, pc, "RET outside a def");
             goto out;
         }
         if ((op == OP_END || op == OP_SCOPE || op == OP_SCOPE_NEXT || op == OP_WHERE ||
              op == OP_REQUIRE || op == OP_FINDING || op == OP_ATTEST) && f->kind != BC_FUNC_CONTROL) {
-            vfail(v, pc, "%s%s outside a control", bc_ops[op].name);
+            vfail(v, pc, "%s outside a control", bc_ops[op].name);
             goto out;
         }
         starts[pc - start] = 1;
@@ -177,7 +183,7 @@ static int verify_func(vctx *v, uint32_t fi, uint32_t *max_seen)
     {
         bc_op lop = (bc_op)BC_OP(b->code.v[last]);
         if (lop != OP_RET && lop != OP_END && lop != OP_JUMP) {
-            vfail(v, last, "%scode can fall off the end of its function", NULL);
+            vfail(v, last, "code can fall off the end of its function");
             goto out;
         }
     }
@@ -187,7 +193,7 @@ static int verify_func(vctx *v, uint32_t fi, uint32_t *max_seen)
         if (bc_op_len(op) == 2) {
             int64_t t = (int64_t)pc + 2 + (int32_t)b->code.v[pc + 1];
             if (t < start || t >= end || !starts[t - start]) {
-                vfail(v, pc, "%sjump target is not an instruction of this function", NULL);
+                vfail(v, pc, "jump target is not an instruction of this function");
                 goto out;
             }
         }
@@ -207,15 +213,15 @@ static int verify_func(vctx *v, uint32_t fi, uint32_t *max_seen)
         int d = depth[pc - start];
         int pop = fall_pop(b, op, a);
         if (d < min_depth(op, pop) || d < pop) {
-            vfail(v, pc, "%sstack underflow", NULL);
+            vfail(v, pc, "stack underflow");
             goto out;
         }
         if (op == OP_RET && d != 1) {
-            vfail(v, pc, "%sRET with a stack depth other than 1", NULL);
+            vfail(v, pc, "RET with a stack depth other than 1");
             goto out;
         }
         if (op == OP_END && d != 0) {
-            vfail(v, pc, "%sEND with a non-empty stack", NULL);
+            vfail(v, pc, "END with a non-empty stack");
             goto out;
         }
         struct { uint32_t to; int d; } succ[2];
@@ -231,15 +237,15 @@ static int verify_func(vctx *v, uint32_t fi, uint32_t *max_seen)
         }
         for (int s = 0; s < ns; s++) {
             if (succ[s].d < 0) {
-                vfail(v, pc, "%sstack underflow", NULL);
+                vfail(v, pc, "stack underflow");
                 goto out;
             }
             if ((uint32_t)succ[s].d > f->max_stack) {
-                vfail(v, pc, "%sstack deeper than the function's declared maximum", NULL);
+                vfail(v, pc, "stack deeper than the function's declared maximum");
                 goto out;
             }
             if (succ[s].to >= end) {   /* falls off: excluded above, kept for safety */
-                vfail(v, pc, "%scode can fall off the end of its function", NULL);
+                vfail(v, pc, "code can fall off the end of its function");
                 goto out;
             }
             if ((uint32_t)succ[s].d > *max_seen)
@@ -249,7 +255,7 @@ static int verify_func(vctx *v, uint32_t fi, uint32_t *max_seen)
                 *slot = succ[s].d;
                 work[nw++] = succ[s].to;
             } else if (*slot != succ[s].d) {
-                vfail(v, succ[s].to, "%spaths reach this instruction with different stack depths", NULL);
+                vfail(v, succ[s].to, "paths reach this instruction with different stack depths");
                 goto out;
             }
         }

@@ -15,7 +15,7 @@ typedef struct asm_ctx {
     uint32_t func;
 } asm_ctx;
 
-static uint32_t asm_k_str(bundle *b, const char *s)
+static inline uint32_t asm_k_str(bundle *b, const char *s)
 {
     bc_const k = {0};
     k.tag = BC_K_STR;
@@ -24,7 +24,7 @@ static uint32_t asm_k_str(bundle *b, const char *s)
     return b->consts.n - 1;
 }
 
-static uint32_t asm_k(bundle *b, uint8_t tag, int64_t i)
+static inline uint32_t asm_k(bundle *b, uint8_t tag, int64_t i)
 {
     bc_const k = {0};
     k.tag = tag;
@@ -33,7 +33,7 @@ static uint32_t asm_k(bundle *b, uint8_t tag, int64_t i)
     return b->consts.n - 1;
 }
 
-static uint32_t asm_site(bundle *b, const char *text)
+static inline uint32_t asm_site(bundle *b, const char *text)
 {
     bc_site s = {BC_SITE_REQUIRE, bundle_str(b, "t.aip", 5), 3, 5, bundle_str(b, text, strlen(text))};
     BC_PUSH(b->sites, s);
@@ -41,7 +41,7 @@ static uint32_t asm_site(bundle *b, const char *text)
 }
 
 /* Start a control function named id with nlocals slots. */
-static void asm_control(asm_ctx *a, const char *id, uint16_t nlocals)
+static inline void asm_control(asm_ctx *a, const char *id, uint16_t nlocals)
 {
     bc_func f = {0};
     f.kind = BC_FUNC_CONTROL;
@@ -63,7 +63,7 @@ static void asm_control(asm_ctx *a, const char *id, uint16_t nlocals)
     BC_PUSH(a->b->controls, c);
 }
 
-static uint32_t asm_op(asm_ctx *a, bc_op op, uint32_t arg)
+static inline uint32_t asm_op(asm_ctx *a, bc_op op, uint32_t arg)
 {
     uint32_t pc = a->b->code.n;
     BC_PUSH(a->b->code, BC_WORD(op, arg));
@@ -71,7 +71,7 @@ static uint32_t asm_op(asm_ctx *a, bc_op op, uint32_t arg)
 }
 
 /* A two-word op jumping to absolute target (patchable later with asm_patch). */
-static uint32_t asm_jop(asm_ctx *a, bc_op op, uint32_t arg, uint32_t target)
+static inline uint32_t asm_jop(asm_ctx *a, bc_op op, uint32_t arg, uint32_t target)
 {
     uint32_t pc = a->b->code.n;
     BC_PUSH(a->b->code, BC_WORD(op, arg));
@@ -79,19 +79,19 @@ static uint32_t asm_jop(asm_ctx *a, bc_op op, uint32_t arg, uint32_t target)
     return pc;
 }
 
-static void asm_patch(asm_ctx *a, uint32_t pc, uint32_t target)
+static inline void asm_patch(asm_ctx *a, uint32_t pc, uint32_t target)
 {
     a->b->code.v[pc + 1] = (uint32_t)(int32_t)((int64_t)target - ((int64_t)pc + 2));
 }
 
-static void asm_end(asm_ctx *a)
+static inline void asm_end(asm_ctx *a)
 {
     bc_func *f = &a->b->funcs.v[a->func];
     f->len = a->b->code.n - f->start;
 }
 
 /* Serialize and read back (verifying). NULL with err on rejection. */
-static bundle *asm_finish(bundle *b, aip_error *err)
+static inline bundle *asm_finish(bundle *b, aip_error *err)
 {
     size_t len;
     unsigned char *bytes = bundle_serialize(b, &len);

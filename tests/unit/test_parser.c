@@ -428,6 +428,16 @@ static void test_parser_declarations(void **state)
     }
 }
 
+/* A string that may not interpolate keeps its literal pieces. */
+static void test_parser_plain_string_pieces(void **state)
+{
+    parsed *p = *state;
+    parse(p, "control PR.AA-01 { title \"a {b} and {c} end\" }");
+    assert_int_equal(p->diags.errors, 1);
+    const ast *meta = p->file->decls.items[0]->u.control.items.items[0];
+    assert_string_equal(meta->u.meta.text, "a  and  end");
+}
+
 static void test_parser_test_expect_fields(void **state)
 {
     parsed *p = *state;
@@ -508,8 +518,14 @@ static void test_parser_syntax_errors(void **state)
          "1:9: a profile name cannot contain spaces; write it without spaces or quote it\n"},
         {"call of a non-function", "param p = a[0](1)",
          "1:11: only a function can be called: write f(...) or module.f(...)\n"},
-        {"interpolation in a title", "control PR.AA-01 { title \"a {b}\" }",
+        {"interpolation in a title", "control PR.AA-01 { title \"a {b} and {c}\" }",
          "1:30: a title cannot interpolate {...}; write {{ for a literal '{'\n"},
+        {"interpolation nested too deeply",
+         "param p = \"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{"
+         "x}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"",
+         "1:73: string interpolation is nested too deeply\n"},
+        {"byte order mark", "\xEF\xBB\xBFpackage a \xEF\xBB\xBF",
+         "1:14: unexpected character '\xEF\xBB\xBF'\n"},
         {"focus area", "control PR.AA-01 { focus secure, defnd }",
          "1:34: unknown focus area 'defnd'; did you mean 'defend'?\n"},
         {"focus twice", "control PR.AA-01 { focus secure, secure }",
@@ -661,6 +677,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parser_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parser_spans, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parser_declarations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parser_plain_string_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parser_test_expect_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parser_syntax_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_parser_several_errors, setup, teardown),
