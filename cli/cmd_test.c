@@ -106,6 +106,7 @@ int cmd_test(int argc, char **argv)
     bundle *b = d.errors ? NULL : compiler_build(c);
     ptest *tests = NULL;
     size_t n = b ? ptest_collect(c, b, &d, &tests) : 0;
+    diag_sort(&d);
     diag_print(&d, stderr, cli_color(stderr));
     if (!b || d.errors) {
         ptest_free(tests, n);

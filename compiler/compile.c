@@ -436,46 +436,12 @@ static void add_meta(compiler *c, const char *key, const char *value)
     BC_PUSH(c->b->meta, m);
 }
 
-/* Diagnostics in file order, then position (stable), so a reader meets them
- * top to bottom whatever pass found them. */
-typedef struct diag_ref {
-    diag g;
-    size_t seq;
-} diag_ref;
-
-static int cmp_diag(const void *a, const void *b)
-{
-    const diag_ref *x = a, *y = b;
-    const char *px = x->g.src ? x->g.src->path : "", *py = y->g.src ? y->g.src->path : "";
-    int c = strcmp(px, py);
-    if (c)
-        return c;
-    if (x->g.start != y->g.start)
-        return x->g.start < y->g.start ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-static void sort_diags(diag_list *d)
-{
-    if (d->n < 2)
-        return;
-    diag_ref *refs = aip_xmalloc(sizeof *refs * d->n);
-    for (size_t i = 0; i < d->n; i++) {
-        refs[i].g = d->items[i];
-        refs[i].seq = i;
-    }
-    qsort(refs, d->n, sizeof *refs, cmp_diag);
-    for (size_t i = 0; i < d->n; i++)
-        d->items[i] = refs[i].g;
-    free(refs);
-}
-
 static bundle *build(compiler *c);
 
 bundle *compiler_build(compiler *c)
 {
     bundle *b = build(c);
-    sort_diags(c->d);
+    diag_sort(c->d);
     return b;
 }
 

@@ -319,3 +319,37 @@ unsigned diag_edit_distance(const char *a, const char *b, unsigned cap)
     aip_free(heap);
     return result > cap ? cap + 1 : result;
 }
+
+/* ---- ordering ---- */
+
+typedef struct diag_ref {
+    diag g;
+    size_t seq;
+} diag_ref;
+
+static int cmp_diag(const void *a, const void *b)
+{
+    const diag_ref *x = a, *y = b;
+    const char *px = x->g.src ? x->g.src->path : "", *py = y->g.src ? y->g.src->path : "";
+    int c = strcmp(px, py);
+    if (c)
+        return c;
+    if (x->g.start != y->g.start)
+        return x->g.start < y->g.start ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diag_sort(diag_list *d)
+{
+    if (d->n < 2)
+        return;
+    diag_ref *refs = aip_xmalloc(sizeof *refs * d->n);
+    for (size_t i = 0; i < d->n; i++) {
+        refs[i].g = d->items[i];
+        refs[i].seq = i;
+    }
+    qsort(refs, d->n, sizeof *refs, cmp_diag);
+    for (size_t i = 0; i < d->n; i++)
+        d->items[i] = refs[i].g;
+    free(refs);
+}

@@ -57,6 +57,9 @@ void diag_free(diag_list *d);
 void diag_add(diag_list *d, diag_level level, const src_file *src,
               uint32_t start, uint32_t end, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* Order diagnostics by file, then position (stable), so a reader meets them
+ * top to bottom whatever pass found them. */
+void diag_sort(diag_list *d);
 /* Print every diagnostic; colour only when color is non-zero. */
 void diag_print(const diag_list *d, FILE *out, int color);
 /* Print one diagnostic. */

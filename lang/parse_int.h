@@ -46,18 +46,18 @@ struct lex_state {
     diag_list *diags;          /* lexical errors go here */
     uint32_t off;              /* absolute offset of the next byte to scan */
     uint32_t limit;            /* absolute offset where the slice ends */
-    int last_tok;              /* kind of the previous token (set by parse_lex) */
+    int last_tok;              /* kind of the previous token (set by the yylex wrapper) */
 
     /* the string literal being scanned (start conditions STR/INTERP/ISTR) */
     uint32_t str_start;        /* offset of its opening quote */
     uint32_t interp_start;     /* offset just after the '{' of the open {expr} */
     unsigned str_depth;        /* start conditions pushed since the quote */
-    int str_bad;               /* an error was reported inside it */
     char *buf;                 /* unescaped literal text (funnel memory) */
     size_t buf_len, buf_cap;
     size_t text_mark;          /* start in buf of the literal piece in progress */
     lex_part *parts;           /* pieces so far (funnel memory) */
-    uint32_t nparts, parts_cap;
+    uint32_t nparts;
+    size_t parts_cap;
 };
 typedef struct lex_state lex_state;
 

@@ -8,7 +8,7 @@
  * names, arity, ids and duplicates are the compiler's.
  *
  * Pieces beside the grammar:
- *   parse_lex (yylex)  wraps the flex scanner: sends a start marker that picks
+ *   yylex (parse_yylex)  wraps the flex scanner: sends a start marker that picks
  *       the entry (a file or one interpolated {expr}), turns each string token
  *       into an AST_STRING (each {expr} parsed by a nested run over its own
  *       byte range, so its nodes and errors carry real file offsets), and
@@ -74,14 +74,14 @@ typedef struct parse_prio { unsigned char level[3]; } parse_prio;
 
 #include "lang/parse_int.h"
 
-/* flex's header would claim the name yylex; the parser's yylex is parse_lex
- * below (bison renames it parse_yylex). */
+/* flex's header would claim the name yylex; the parser's yylex is the
+ * wrapper below (bison renames it parse_yylex). */
 #undef yylex
 #include "lang/lexer.h"
 #undef yylex
 #define yylex parse_yylex
 
-/* An open bracket, as parse_lex saw it. */
+/* An open bracket, as the yylex wrapper saw it. */
 typedef struct parse_bracket {
     uint32_t off;          /* offset of the opener */
     char ch;               /* '{', '(' or '[' */
@@ -97,13 +97,14 @@ struct parse_ctx {
     unsigned depth;        /* enclosing interpolations */
     unsigned syntax_errors;
 
-    /* parse_lex's token stream */
+    /* the yylex wrapper's token stream */
     int started;           /* the start marker was sent */
     int interp_end_sent;   /* INTERP_END was sent (interpolation mode) */
     uint32_t last_end;     /* end of the previous real token */
     int last_pushed;       /* the previous token opened a bracket */
     parse_bracket *br;     /* open brackets, innermost last (funnel memory) */
-    uint32_t nbr, br_cap;
+    uint32_t nbr;
+    size_t br_cap;
     uint32_t ninject;      /* MISSING_* closers still to send before pending */
     int inject_reported;   /* a closer of this batch was reported missing */
     int have_pending;      /* a real token waits behind the closers */
@@ -127,10 +128,11 @@ struct parse_ctx {
         }                                                    \
     } while (0)
 
-/* The parser's stacks use the funnel, never alloca. */
+/* The parser's stacks grow through the funnel (bison 3.8 never uses
+ * alloca unless asked). Past YYMAXDEPTH (10000) yyerror reports
+ * "expression nested too deeply". */
 #define YYMALLOC aip_xmalloc
 #define YYFREE aip_free
-#define YYSTACK_USE_ALLOCA 0
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, parse_ctx *pc);
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *pc, const char *msg);
@@ -177,7 +179,7 @@ static void parse_missing(parse_ctx *pc, uint32_t opener, char closer, int recov
     @$.start = @$.end = pc->lex->off;
 }
 
-/* markers and synthetic tokens from parse_lex */
+/* markers and synthetic tokens from the yylex wrapper */
 %token START_FILE "start of file" START_INTERP "start of interpolation"
 %token INTERP_END "end of interpolation"
 %token <off> MISSING_RBRACE "missing '}'" MISSING_RPAREN "missing ')'"
@@ -659,7 +661,7 @@ expr
             $$->u.quant.coll = $5;
             $$->u.quant.cond = $6;
         }
-    | LPAREN expr rparen                { $$ = $2; }
+    | LPAREN expr rparen                { $$ = $2; $$->start = @1.start; $$->end = @3.end; }
     | LPAREN error rparen               { $$ = NODE(AST_NULL, @$); }
     | LBRACKET opt_elems rbracket
         {
@@ -801,7 +803,7 @@ any_word
     | NULL          { $$ = parse_ident(pc, $1, @1); }
     ;
 
-/* A closer, or one parse_lex inserted because the input lacks it. */
+/* A closer, or one the yylex wrapper inserted because the input lacks it. */
 rbrace
     : RBRACE
     | MISSING_RBRACE                    { parse_missing(pc, $1, '}', yyerrstatus); }
@@ -860,6 +862,7 @@ static const char *parse_plain(parse_ctx *pc, const ast *str, const char *what)
     return out;
 }
 
+/* meta -> title ... | focus ... | ...: an AST_META node of kind at loc. */
 static ast *parse_meta(parse_ctx *pc, ast_meta_kind kind, YYLTYPE loc)
 {
     ast *n = NODE(AST_META, loc);
@@ -867,7 +870,7 @@ static ast *parse_meta(parse_ctx *pc, ast_meta_kind kind, YYLTYPE loc)
     return n;
 }
 
-/* callee(args): only a name or alias.name can be called. */
+/* expr -> expr '(' args ')': only a name or alias.name can be called. */
 static ast *parse_call(parse_ctx *pc, ast *callee, ast_list args, YYLTYPE loc)
 {
     int ok = callee->kind == AST_NAME ||
@@ -913,7 +916,8 @@ static void parse_bad_word(parse_ctx *pc, ast_ident word, const char *what,
 
 static const char *const parse_focus_words[] = {"secure", "defend", "thwart"};
 
-/* Index of a focus area (secure 0, defend 1, thwart 2), or -1 after an error. */
+/* focus_list -> name (',' name)*: the index of one area (secure 0, defend 1,
+ * thwart 2), or -1 after reporting an unknown word. */
 static int parse_focus(parse_ctx *pc, ast_ident word)
 {
     for (int i = 0; i < 3; i++)
@@ -924,6 +928,7 @@ static int parse_focus(parse_ctx *pc, ast_ident word)
     return -1;
 }
 
+/* meta -> enforce name: AST_ENFORCE_* (mandatory after an error). */
 static int parse_enforce(parse_ctx *pc, ast_ident word)
 {
     static const char *const words[] = {"mandatory", "advisory"};
@@ -935,6 +940,8 @@ static int parse_enforce(parse_ctx *pc, ast_ident word)
     return AST_ENFORCE_MANDATORY;
 }
 
+/* test_item -> expect CONTROL_ID name [findings INT]: the verdict word,
+ * kept as written even when unknown (after reporting it). */
 static const char *parse_verdict(parse_ctx *pc, ast_ident word)
 {
     static const char *const words[] = {"pass", "fail", "unknown", "not_applicable",
@@ -947,7 +954,8 @@ static const char *parse_verdict(parse_ctx *pc, ast_ident word)
     return word.name;
 }
 
-/* priority_list: record level for area, checking range and repeats. */
+/* priority_list -> name INT (',' name INT)*: record level for area in p,
+ * checking the range 1..3 and repeats. */
 static void parse_priority(parse_ctx *pc, parse_prio *p, ast_ident area, int64_t level,
                            YYLTYPE level_loc)
 {
@@ -967,7 +975,8 @@ static void parse_priority(parse_ctx *pc, parse_prio *p, ast_ident area, int64_t
     p->level[f] = (unsigned char)level;
 }
 
-/* dashed_name: the source text of sme-baseline; the pieces must touch. */
+/* profile_name -> dashed_name -> any_word ('-' (any_word | INT))*: the
+ * source text at loc (sme-baseline); the pieces must touch. */
 static const char *parse_profile_name(parse_ctx *pc, YYLTYPE loc)
 {
     const char *text = pc->src->text + loc.start;
@@ -984,7 +993,8 @@ static const char *parse_profile_name(parse_ctx *pc, YYLTYPE loc)
     return ast_strndup(pc->mem, text, len);
 }
 
-/* import "dir/x.aip" without `as`: the alias is x, when that is a name. */
+/* decl -> import STRING (no `as`): the alias is the file's base name
+ * without .aip ("dir/x.aip" gives x), when that is a valid name. */
 static ast_ident parse_file_alias(parse_ctx *pc, const char *path, YYLTYPE loc)
 {
     const char *base = strrchr(path, '/');
@@ -1387,6 +1397,8 @@ static uint32_t parse_unclosed(const parse_ctx *pc, int tok)
                 return pc->nbr - 1 - i;
         return 0; /* a stray closer: the grammar reports it */
     }
+    if (tok == TOK_YYEOF || tok == TOK_INTERP_END)
+        return pc->nbr;
     if (pc->lex->last_tok == TOK_DOT)
         return 0; /* x.control, x.for: a field name */
     if (parse_is_decl_keyword(tok) && !pc->br[pc->nbr - 1].is_map)
@@ -1399,8 +1411,6 @@ static uint32_t parse_unclosed(const parse_ctx *pc, int tok)
             n++;
         return n;
     }
-    if (tok == TOK_YYEOF || tok == TOK_INTERP_END)
-        return pc->nbr;
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /* tests/unit/test_lexer.c - the .aip scanner (lang/lexer.l) as the parser
  * sees it through parse_tokenize: token kinds and byte spans, keywords,
  * control ids, numbers and durations, string escapes and interpolation
- * pieces, lexical errors with their positions, and the closers parse_lex
+ * pieces, lexical errors with their positions, and the closers the parser's yylex
  * inserts for unclosed brackets.
  */
 #include <stdarg.h>
@@ -172,14 +172,15 @@ static void test_lexer_control_ids(void **state)
         {"exact", "PR.AA-01", {TOK_CONTROL_ID, END}, "PR.AA-01"},
         {"two in a list", "GV.OC-01,DE.CM-09", {TOK_CONTROL_ID, TOK_COMMA, TOK_CONTROL_ID, END},
          "GV.OC-01"},
-        {"three digits", "PR.AA-012",
+        {"three digits (one token: the compiler suggests the real id)", "PR.AA-012", {TOK_CONTROL_ID, END},
+         "PR.AA-012"},
+        {"four digits", "PR.AA-0123",
          {TOK_IDENT, TOK_DOT, TOK_IDENT, TOK_MINUS, TOK_INT, END}, "PR"},
         {"lower case", "pr.aa-01",
          {TOK_IDENT, TOK_DOT, TOK_IDENT, TOK_MINUS, TOK_INT, END}, "pr"},
         {"spaced", "PR.AA - 01",
          {TOK_IDENT, TOK_DOT, TOK_IDENT, TOK_MINUS, TOK_INT, END}, "PR"},
-        {"one digit", "PR.AA-1",
-         {TOK_IDENT, TOK_DOT, TOK_IDENT, TOK_MINUS, TOK_INT, END}, "PR"},
+        {"one digit (one token: the compiler suggests PR.AA-01)", "PR.AA-1", {TOK_CONTROL_ID, END}, "PR.AA-1"},
         {"longer prefix", "XPR.AA-01",
          {TOK_IDENT, TOK_DOT, TOK_IDENT, TOK_MINUS, TOK_INT, END}, "XPR"},
         {"field access", "a.PR", {TOK_IDENT, TOK_DOT, TOK_IDENT, END}, "a"},
@@ -197,10 +198,10 @@ static void test_lexer_control_ids(void **state)
     check_diag("trailing letter", l, 0,
                "1:7-10: invalid duration '01x': the unit is d (days), w (weeks), h (hours) "
                "or m (minutes)");
-    lex(l, "PR.AA-012");
+    lex(l, "PR.AA-0123");
     assert_int_equal(l->toks[0].end, 2);
     assert_int_equal(l->toks[4].start, 6);
-    assert_int_equal(l->toks[4].value.num, 12);
+    assert_int_equal(l->toks[4].value.num, 123);
 }
 
 /* ---- numbers ----------------------------------------------------------------- */
@@ -379,7 +380,7 @@ static void test_lexer_string_errors(void **state)
 static void test_lexer_interpolation_parts(void **state)
 {
     lexed *l = *state;
-    /* offsets:    0123 4567890123456789 01234 5 67 */
+    /* the string spans [4, 28): m = "a{x}b{{c}}{f(y, "}}")}" */
     lex(l, "m = \"a{x}b{{c}}{f(y, \"}}\")}\"");
     int kinds[] = {TOK_IDENT, TOK_ASSIGN, TOK_STRING, END};
     check_kinds("interpolation", l, kinds);
@@ -494,7 +495,7 @@ static void test_lexer_keyword_table(void **state)
     }
 }
 
-/* parse_lex inserts MISSING_* closers where a token proves brackets open. */
+/* the yylex wrapper inserts MISSING_* closers where a token proves brackets open. */
 static void test_lexer_missing_closers(void **state)
 {
     static const struct {

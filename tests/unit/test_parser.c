@@ -57,7 +57,7 @@ static void parse(parsed *p, const char *text)
     assert_ptr_equal(p->file->src, p->src);
 }
 
-/* All diagnostics as "line:col: message" lines. */
+/* All diagnostics as "file:line:col: message" lines. */
 static char *diags_text(const parsed *p)
 {
     char *buf = NULL;
@@ -66,7 +66,7 @@ static char *diags_text(const parsed *p)
     for (size_t i = 0; i < p->diags.n; i++) {
         unsigned line, col;
         src_pos(p->src, p->diags.items[i].start, &line, &col);
-        fprintf(f, "%u:%u: %s\n", line, col, p->diags.items[i].msg);
+        fprintf(f, "%s:%u:%u: %s\n", p->src->path, line, col, p->diags.items[i].msg);
     }
     fclose(f);
     return buf;
@@ -465,90 +465,90 @@ static void test_parser_syntax_errors(void **state)
     } cases[] = {
         {"missing expression",
          "param x =\ncontrol GV.OC-01 { }",
-         "2:1: syntax error: unexpected 'control', expected expression\n"},
+         "t.aip:2:1: syntax error: unexpected 'control', expected expression\n"},
         {"unexpected closer",
          "control PR.AA-01 { require f(a, ) ) }",
-         "1:35: syntax error: unexpected ')', expected operator, 'else', metadata, statement "
+         "t.aip:1:35: syntax error: unexpected ')', expected operator, 'else', metadata, statement "
          "or '}'\n"},
         {"stray brace at top level", "}\n",
-         "1:1: syntax error: unexpected '}', expected declaration or end of file\n"},
+         "t.aip:1:1: syntax error: unexpected '}', expected declaration or end of file\n"},
         {"unclosed brace at end of file",
          "control PR.AA-01 {\n  require x\n",
-         "2:12: syntax error: unexpected end of file, expected '}' (to close '{' at line 1)\n"},
+         "t.aip:2:12: syntax error: unexpected end of file, expected '}' (to close '{' at line 1)\n"},
         {"unclosed brace before a declaration",
          "control PR.AA-01 {\n  require x\n\ncontrol GV.OC-01 { focus secure }",
-         "4:1: syntax error: unexpected 'control', expected '}' (to close '{' at line 1)\n"},
+         "t.aip:4:1: syntax error: unexpected 'control', expected '}' (to close '{' at line 1)\n"},
         {"unclosed paren before a brace",
          "control PR.AA-01 {\n  require len(x > 0\n}",
-         "3:1: syntax error: unexpected '}', expected ')' (to close '(' at line 2)\n"},
+         "t.aip:3:1: syntax error: unexpected '}', expected ')' (to close '(' at line 2)\n"},
         {"unclosed bracket before a statement",
          "control PR.AA-01 {\n  let xs = [1, 2\n  require x\n}",
-         "3:3: syntax error: unexpected 'require', expected ']' (to close '[' at line 2)\n"},
+         "t.aip:3:3: syntax error: unexpected 'require', expected ']' (to close '[' at line 2)\n"},
         {"unclosed brace in the middle of an expression",
          "control PR.AA-01 {\n  require x ==\n",
-         "2:15: syntax error: unexpected end of file, expected expression\n"},
+         "t.aip:2:15: syntax error: unexpected end of file, expected expression\n"},
         {"unexpected token names the open bracket",
          "control PR.AA-01 {\n  require x\n  title \"t\" 5\n}",
-         "3:13: syntax error: unexpected integer 5, expected metadata, statement or '}' "
+         "t.aip:3:13: syntax error: unexpected integer 5, expected metadata, statement or '}' "
          "(to close '{' at line 1)\n"},
         {"keyword typo", "contrl PR.AA-01 { }",
-         "1:1: syntax error: unexpected identifier 'contrl', expected declaration or end of "
+         "t.aip:1:1: syntax error: unexpected identifier 'contrl', expected declaration or end of "
          "file; did you mean 'control'?\n"},
         {"statement typo", "control PR.AA-01 { requre x }",
-         "1:20: syntax error: unexpected identifier 'requre', expected metadata, statement or "
+         "t.aip:1:20: syntax error: unexpected identifier 'requre', expected metadata, statement or "
          "'}'; did you mean 'require'?\n"},
-        {"bad control id", "control PR.AA-1 { }",
-         "1:9: syntax error: unexpected identifier 'PR', expected control id\n"},
+        {"bad control id", "control pr.aa-01 { }",
+         "t.aip:1:9: syntax error: unexpected identifier 'pr', expected control id\n"},
         {"attest needs a duration", "control PR.AA-01 { attest within 365 }",
-         "1:34: syntax error: unexpected integer 365, expected duration\n"},
+         "t.aip:1:34: syntax error: unexpected integer 365, expected duration\n"},
         {"metadata inside a scope", "control PR.AA-01 { for x in y { title \"t\" } }",
-         "1:33: syntax error: unexpected 'title', expected statement or '}'\n"},
+         "t.aip:1:33: syntax error: unexpected 'title', expected statement or '}'\n"},
         {"chained comparison", "param p = a < b < c",
-         "1:17: syntax error: unexpected '<', expected operator, declaration or end of file; "
+         "t.aip:1:17: syntax error: unexpected '<', expected operator, declaration or end of file; "
          "comparisons do not chain: use 'and'\n"},
         {"reserved word as a name", "param for = 1",
-         "1:7: syntax error: unexpected 'for', expected identifier\n"},
+         "t.aip:1:7: syntax error: unexpected 'for', expected identifier\n"},
         {"missing in", "param p = all x xs: x",
-         "1:17: syntax error: unexpected identifier 'xs', expected 'in'\n"},
+         "t.aip:1:17: syntax error: unexpected identifier 'xs', expected 'in'\n"},
         {"missing comma between ids", "profile p { PR.AA-01 GV.OC-01 }",
-         "1:22: syntax error: unexpected control id 'GV.OC-01', expected ',' or '}'\n"},
+         "t.aip:1:22: syntax error: unexpected control id 'GV.OC-01', expected ',' or '}'\n"},
         {"file import without a usable name", "import \"x-y.aip\"",
-         "1:8: cannot name this import after its file; add 'as NAME'\n"},
+         "t.aip:1:8: cannot name this import after its file; add 'as NAME'\n"},
         {"profile name with spaces", "profile sme - base { }",
-         "1:9: a profile name cannot contain spaces; write it without spaces or quote it\n"},
+         "t.aip:1:9: a profile name cannot contain spaces; write it without spaces or quote it\n"},
         {"call of a non-function", "param p = a[0](1)",
-         "1:11: only a function can be called: write f(...) or module.f(...)\n"},
+         "t.aip:1:11: only a function can be called: write f(...) or module.f(...)\n"},
         {"interpolation in a title", "control PR.AA-01 { title \"a {b} and {c}\" }",
-         "1:30: a title cannot interpolate {...}; write {{ for a literal '{'\n"},
+         "t.aip:1:30: a title cannot interpolate {...}; write {{ for a literal '{'\n"},
         {"interpolation nested too deeply",
          "param p = \"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{\"{"
          "x}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"}\"",
-         "1:73: string interpolation is nested too deeply\n"},
+         "t.aip:1:75: string interpolation is nested too deeply\n"},
         {"byte order mark", "\xEF\xBB\xBFpackage a \xEF\xBB\xBF",
-         "1:14: unexpected character '\xEF\xBB\xBF'\n"},
+         "t.aip:1:14: unexpected character '\xEF\xBB\xBF'\n"},
         {"focus area", "control PR.AA-01 { focus secure, defnd }",
-         "1:34: unknown focus area 'defnd'; did you mean 'defend'?\n"},
+         "t.aip:1:34: unknown focus area 'defnd'; did you mean 'defend'?\n"},
         {"focus twice", "control PR.AA-01 { focus secure, secure }",
-         "1:34: focus area 'secure' is listed twice\n"},
+         "t.aip:1:34: focus area 'secure' is listed twice\n"},
         {"priority range", "control PR.AA-01 { priority secure 4 }",
-         "1:36: priority must be 1 (high), 2 (moderate) or 3 (foundational)\n"},
+         "t.aip:1:36: priority must be 1 (high), 2 (moderate) or 3 (foundational)\n"},
         {"priority twice", "control PR.AA-01 { priority secure 1, secure 2 }",
-         "1:39: priority for 'secure' is given twice\n"},
+         "t.aip:1:39: priority for 'secure' is given twice\n"},
         {"enforcement", "control PR.AA-01 { enforce always }",
-         "1:28: unknown enforcement 'always'; expected mandatory or advisory\n"},
+         "t.aip:1:28: unknown enforcement 'always'; expected mandatory or advisory\n"},
         {"verdict", "test \"t\" { expect PR.AA-01 passed }",
-         "1:28: unknown verdict 'passed'; did you mean 'pass'?\n"},
+         "t.aip:1:28: unknown verdict 'passed'; did you mean 'pass'?\n"},
         {"error inside an interpolation",
          "control PR.AA-01 {\n  require x\n    else \"id {sys.id +} ok\"\n}",
-         "3:23: syntax error: unexpected '}', expected expression\n"},
+         "t.aip:3:23: syntax error: unexpected '}', expected expression\n"},
         {"unclosed paren inside an interpolation",
          "param p = \"{f(x}\"",
-         "1:16: syntax error: unexpected '}', expected ')' (to close '(' at line 1)\n"},
+         "t.aip:1:16: syntax error: unexpected '}', expected ')' (to close '(' at line 1)\n"},
         {"lexical error inside an interpolation", "param p = \"{a @ b}\"",
-         "1:15: unexpected character '@'\n"
-         "1:17: syntax error: unexpected identifier 'b', expected operator or '}'\n"},
+         "t.aip:1:15: unexpected character '@'\n"
+         "t.aip:1:17: syntax error: unexpected identifier 'b', expected operator or '}'\n"},
         {"unterminated string then more", "param p = \"abc\nparam q = 1",
-         "1:11: unterminated string\n"},
+         "t.aip:1:11: unterminated string\n"},
     };
     parsed *p = *state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -586,12 +586,12 @@ static void test_parser_several_errors(void **state)
           "  require a ?? \n");                          /* 15 */
     char *got = diags_text(p);
     const char *want =
-        "3:1: syntax error: unexpected 'control', expected expression\n"
-        "5:16: syntax error: unexpected '==', expected expression\n"
-        "7:3: syntax error: unexpected 'require', expected ')' (to close '(' at line 6)\n"
-        "11:17: invalid duration '1y': the unit is d (days), w (weeks), h (hours) or m (minutes)\n"
-        "11:17: syntax error: unexpected integer 1y, expected duration\n"
-        "15:15: syntax error: unexpected end of file, expected expression\n";
+        "t.aip:3:1: syntax error: unexpected 'control', expected expression\n"
+        "t.aip:5:16: syntax error: unexpected '==', expected expression\n"
+        "t.aip:7:3: syntax error: unexpected 'require', expected ')' (to close '(' at line 6)\n"
+        "t.aip:11:17: invalid duration '1y': the unit is d (days), w (weeks), h (hours) or m (minutes)\n"
+        "t.aip:11:17: syntax error: unexpected integer 1y, expected duration\n"
+        "t.aip:15:15: syntax error: unexpected end of file, expected expression\n";
     if (strcmp(got, want) != 0) {
         fprintf(stderr, "got\n%swant\n%s", got, want);
         free(got);
