@@ -134,7 +134,14 @@ deps:
 	@sh scripts/deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory unit golden policy-test
+	@$(MAKE) --no-print-directory check-headers unit golden policy-test
+
+# Every header compiles on its own (no hidden include-order dependencies).
+HEADERS = $(wildcard lang/*.h compiler/*.h runtime/*.h cli/*.h)
+check-headers: $(GEN_PARSER) $(GEN_LEXER)
+	@for h in $(HEADERS); do \
+	    printf '#include "%s"\n' "$$h" | $(CC) $(STD) $(WARN) $(INC) -fsyntax-only -x c - || { echo "header $$h does not compile alone"; exit 1; }; \
+	done; echo "headers: $(words $(HEADERS)) compile on their own"
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

@@ -318,7 +318,8 @@ static uint32_t bind(cg *g, const ast_ident *id)
     return g->locals[g->nlive++].slot;
 }
 
-/* Suggest the candidate nearest to name (edit distance <= 2 or a third). */
+/* Suggest the candidate nearest to name: within an edit distance that grows
+ * with the name's length, or sharing a prefix of four or more characters. */
 typedef struct suggest {
     const char *name;
     const char *best;
@@ -330,6 +331,9 @@ static void consider(suggest *s, const char *cand)
     size_t n = strlen(s->name);
     unsigned cap = n < 4 ? 1 : n < 9 ? 2 : 3;
     unsigned d = diag_edit_distance(s->name, cand, cap);
+    size_t m = strlen(cand);
+    if (d > cap && n >= 4 && m >= 4 && strncmp(s->name, cand, n < m ? n : m) == 0)
+        d = cap;   /* one is a prefix of the other: is_prod / is_production */
     if (d <= cap && d < s->dist) {
         s->dist = d;
         s->best = cand;

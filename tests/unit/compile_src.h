@@ -8,7 +8,9 @@
 #include "compiler/compile.h"
 
 /* Compile src (named name); returns the bundle or NULL, printing diagnostics
- * when want_ok is set (an unexpected failure should be visible). */
+ * when want_ok is set (an unexpected failure should be visible). The
+ * diagnostics in *out (if given) keep counts and messages only: their source
+ * files are gone with the compiler. */
 static inline bundle *compile_src(const char *name, const char *src, int want_ok, diag_list *out)
 {
     diag_list local;
