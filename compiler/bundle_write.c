@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "runtime/digest.h"
 
 typedef struct wbuf {
     unsigned char *p;
@@ -226,20 +226,14 @@ unsigned char *bundle_serialize(bundle *b, size_t *len)
     sect_end(&w, s);
 
     unsigned char digest[32];
-    unsigned int dn = 0;
-    EVP_Digest(w.p, w.n, digest, &dn, EVP_sha256(), NULL);
+    aip_sha256(w.p, w.n, digest);
     s = sect_begin(&w, "SHA2");
     put(&w, digest, 32);
     sect_end(&w, s);
 
     /* the bundle's identity is the hash of the whole file */
-    EVP_Digest(w.p, w.n, b->sha256, &dn, EVP_sha256(), NULL);
-    static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        b->sha256_hex[2 * i] = hx[b->sha256[i] >> 4];
-        b->sha256_hex[2 * i + 1] = hx[b->sha256[i] & 15];
-    }
-    b->sha256_hex[64] = '\0';
+    aip_sha256(w.p, w.n, b->sha256);
+    aip_sha256_hex(b->sha256, b->sha256_hex);
     *len = w.n;
     return w.p;
 }

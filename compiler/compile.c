@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
+#include "runtime/digest.h"
 
 #include "compiler/stdlib.h"
 
@@ -575,11 +575,9 @@ static bundle *build(compiler *c)
         if (u->is_stdlib)
             continue;
         unsigned char d[32];
-        unsigned int dn = 0;
         char hex[65];
-        EVP_Digest(u->src->text, u->src->len, d, &dn, EVP_sha256(), NULL);
-        for (int j = 0; j < 32; j++)
-            snprintf(hex + 2 * j, 3, "%02x", d[j]);
+        aip_sha256(u->src->text, u->src->len, d);
+        aip_sha256_hex(d, hex);
         char entry[1400];
         snprintf(entry, sizeof entry, "%s sha256:%s", u->path, hex);
         add_meta(c, "source", entry);

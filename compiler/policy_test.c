@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "runtime/digest.h"
 
 #include "runtime/builtins.h"
 #include "runtime/params.h"
@@ -218,8 +218,7 @@ int ptest_literal(fbuild *fb, const src_file *src, const ast *e, aip_error *err)
 static int literal_doc(facts *f, const ptest *t, const ast *e, aip_error *err)
 {
     unsigned char sha[32];
-    unsigned int dn = 0;
-    EVP_Digest(t->src->text + e->start, e->end - e->start, sha, &dn, EVP_sha256(), NULL);
+    aip_sha256(t->src->text + e->start, e->end - e->start, sha);
     fbuild *fb = facts_build_begin(f, t->src->path, sha);
     if (ptest_literal(fb, t->src, e, err) != 0) {
         *err = *fb_error(fb);

@@ -14,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "runtime/builtins.h"
+#include "runtime/digest.h"
 
 /* ---- writer-side interning ---------------------------------------------- */
 
@@ -428,20 +427,10 @@ static int read_meta(rd *r, bundle *b)
     return r->failed ? -1 : 0;
 }
 
-static void hex32(const unsigned char *d, char *out)
-{
-    static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = hx[d[i] >> 4];
-        out[2 * i + 1] = hx[d[i] & 15];
-    }
-    out[64] = '\0';
-}
-
 static int sha256(const unsigned char *buf, size_t len, unsigned char out[32])
 {
-    unsigned int n = 0;
-    return EVP_Digest(buf, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32 ? 0 : -1;
+    aip_sha256(buf, len, out);
+    return 0;
 }
 
 /* Section tags in the order the reader needs them (STRS first: the others
@@ -550,7 +539,7 @@ bundle *bundle_read(const unsigned char *buf, size_t len, const char *name,
         bundle_free(b);
         return NULL;
     }
-    hex32(b->sha256, b->sha256_hex);
+    aip_sha256_hex(b->sha256, b->sha256_hex);
     if (bundle_verify(b, name, err) != 0 || bundle_materialize(b, err) != 0) {
         bundle_free(b);
         return NULL;

@@ -26,6 +26,7 @@
  * A merge is checked first without touching the set, then committed.
  */
 #include "runtime/facts.h"
+#include "runtime/digest.h"
 #include "runtime/facts_int.h"
 
 #include <errno.h>
@@ -37,7 +38,6 @@
 
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
 
 /* ---- the set ---------------------------------------------------------------- */
 
@@ -1267,9 +1267,7 @@ static int is_json_name(const char *name)
 /* SHA-256 of buf[0..len) into md; 0, or -1 when libcrypto fails. */
 static int facts_sha256(const char *buf, size_t len, unsigned char md[32])
 {
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-        return -1;
+    aip_sha256(buf, len, md);
     return 0;
 }
 
