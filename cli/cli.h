@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "compiler/compile.h"
 #include "runtime/bundle.h"
 
 enum { EXIT_PASS = 0, EXIT_GATE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
@@ -44,6 +45,19 @@ int cli_next(cli_args *a, const char **pos);
 const char *cli_value(cli_args *a);
 /* Print "aip CMD: message" and a hint to stderr; returns EXIT_INPUT. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Compiling sources: the compiler and its diagnostics stay alive until
+ * cli_build_end, so callers can print them or read test files. */
+typedef struct cli_build {
+    diag_list diags;
+    compiler *c;
+    bundle *b;           /* NULL when there were errors; owned by the caller */
+} cli_build;
+/* Add every path (directory or .aip file) and compile. 0 when b was built. */
+int cli_build_begin(cli_build *cb, const char *const *paths, int npaths);
+/* Print the diagnostics, in source order, to stderr. */
+void cli_build_print(cli_build *cb);
+void cli_build_end(cli_build *cb);
 
 /* Load a bundle file, or compile a policy directory / .aip files (paths).
  * Diagnostics go to stderr. NULL on failure (bad input). */

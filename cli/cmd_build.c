@@ -31,16 +31,12 @@ int cmd_build(int argc, char **argv)
         free(srcs);
         return cli_usage("build", nsrc ? "missing -o BUNDLE" : "missing policy sources");
     }
-    diag_list d;
-    diag_init(&d);
-    compiler *c = compiler_new(&d);
-    for (int i = 0; i < nsrc; i++)
-        compiler_add_path(c, srcs[i]);
+    cli_build cb;
+    cli_build_begin(&cb, srcs, nsrc);
     free(srcs);
-    bundle *b = d.errors ? NULL : compiler_build(c);
-    diag_print(&d, stderr, cli_color(stderr));
-    compiler_free(c);
-    diag_free(&d);
+    cli_build_print(&cb);
+    cli_build_end(&cb);
+    bundle *b = cb.b;
     if (!b)
         return EXIT_INPUT;
     size_t len;

@@ -23,24 +23,20 @@ int cmd_check(int argc, char **argv)
         free(srcs);
         return cli_usage("check", "missing policy sources");
     }
-    diag_list d;
-    diag_init(&d);
-    compiler *c = compiler_new(&d);
-    for (int i = 0; i < nsrc; i++)
-        compiler_add_path(c, srcs[i]);
+    cli_build cb;
+    cli_build_begin(&cb, srcs, nsrc);
     free(srcs);
-    bundle *b = d.errors ? NULL : compiler_build(c);
-    diag_print(&d, stderr, cli_color(stderr));
+    cli_build_print(&cb);
+    bundle *b = cb.b;
     int rc = EXIT_INPUT;
     if (b) {
         printf("ok: %u control block%s, %u profile%s, %u param%s\n", b->controls.n, b->controls.n == 1 ? "" : "s",
                b->profiles.n, b->profiles.n == 1 ? "" : "s", b->params.n, b->params.n == 1 ? "" : "s");
         rc = EXIT_PASS;
     } else {
-        fprintf(stderr, "%zu error%s\n", d.errors, d.errors == 1 ? "" : "s");
+        fprintf(stderr, "%zu error%s\n", cb.diags.errors, cb.diags.errors == 1 ? "" : "s");
     }
     bundle_free(b);
-    compiler_free(c);
-    diag_free(&d);
+    cli_build_end(&cb);
     return rc;
 }

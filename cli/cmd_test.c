@@ -97,22 +97,17 @@ int cmd_test(int argc, char **argv)
         free(srcs);
         return cli_usage("test", "missing the policy directory");
     }
-    diag_list d;
-    diag_init(&d);
-    compiler *c = compiler_new(&d);
-    for (int i = 0; i < nsrc; i++)
-        compiler_add_path(c, srcs[i]);
+    cli_build cb;
+    cli_build_begin(&cb, srcs, nsrc);
     free(srcs);
-    bundle *b = d.errors ? NULL : compiler_build(c);
+    bundle *b = cb.b;
     ptest *tests = NULL;
-    size_t n = b ? ptest_collect(c, b, &d, &tests) : 0;
-    diag_sort(&d);
-    diag_print(&d, stderr, cli_color(stderr));
-    if (!b || d.errors) {
+    size_t n = b ? ptest_collect(cb.c, b, &cb.diags, &tests) : 0;
+    cli_build_print(&cb);
+    if (!b || cb.diags.errors) {
         ptest_free(tests, n);
         bundle_free(b);
-        compiler_free(c);
-        diag_free(&d);
+        cli_build_end(&cb);
         return EXIT_INPUT;
     }
     size_t run = 0, passed = 0;
@@ -143,7 +138,6 @@ int cmd_test(int argc, char **argv)
     free(failed);
     ptest_free(tests, n);
     bundle_free(b);
-    compiler_free(c);
-    diag_free(&d);
+    cli_build_end(&cb);
     return nfailed ? EXIT_GATE : EXIT_PASS;
 }

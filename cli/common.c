@@ -91,21 +91,40 @@ bundle *cli_load_policy(const char *const *paths, int npaths)
             aip_error_print(&err, stderr);
         return b;
     }
-    diag_list d;
-    diag_init(&d);
-    compiler *c = compiler_new(&d);
-    for (int i = 0; i < npaths; i++)
-        compiler_add_path(c, paths[i]);
-    bundle *b = d.errors ? NULL : compiler_build(c);
-    if (b) {
+    cli_build cb;
+    cli_build_begin(&cb, paths, npaths);
+    if (cb.b) {
         size_t len;
-        unsigned char *bytes = bundle_serialize(b, &len);   /* gives the bundle its hash */
+        unsigned char *bytes = bundle_serialize(cb.b, &len);   /* gives the bundle its hash */
         free(bytes);
     }
-    diag_print(&d, stderr, cli_color(stderr));
-    compiler_free(c);
-    diag_free(&d);
-    return b;
+    cli_build_print(&cb);
+    cli_build_end(&cb);
+    return cb.b;
+}
+
+int cli_build_begin(cli_build *cb, const char *const *paths, int npaths)
+{
+    diag_init(&cb->diags);
+    cb->diags.max_errors = 25;   /* a wrong file should not flood the terminal */
+    cb->c = compiler_new(&cb->diags);
+    for (int i = 0; i < npaths; i++)
+        compiler_add_path(cb->c, paths[i]);
+    cb->b = cb->diags.errors ? NULL : compiler_build(cb->c);
+    return cb->b ? 0 : -1;
+}
+
+void cli_build_print(cli_build *cb)
+{
+    diag_sort(&cb->diags);
+    diag_print(&cb->diags, stderr, cli_color(stderr));
+}
+
+void cli_build_end(cli_build *cb)
+{
+    compiler_free(cb->c);
+    diag_free(&cb->diags);
+    cb->c = NULL;
 }
 
 int64_t cli_today(void)

@@ -220,7 +220,12 @@ int compiler_add_path(compiler *c, const char *path)
     char *norm = normalize_path(path);
     int rc;
     if (S_ISDIR(st.st_mode)) {
+        uint32_t before = c->nunits;
         rc = add_dir(c, norm, norm, 0);
+        if (rc == 0 && c->nunits == before) {
+            diag_add(c->d, DIAG_ERROR, NULL, 0, 0, "%s: no .aip files in this directory", norm);
+            rc = -1;
+        }
     } else {
         char *root = dir_of(norm);
         rc = compiler_load_unit(c, norm, root, NULL, NULL) ? 0 : -1;

@@ -330,6 +330,12 @@ typedef struct diag_ref {
 static int cmp_diag(const void *a, const void *b)
 {
     const diag_ref *x = a, *y = b;
+    /* unlocated errors (a path that cannot be read) first, unlocated notes
+     * ("too many errors") last, located diagnostics between */
+    int rx = x->g.src ? 1 : x->g.level == DIAG_NOTE ? 2 : 0;
+    int ry = y->g.src ? 1 : y->g.level == DIAG_NOTE ? 2 : 0;
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
     const char *px = x->g.src ? x->g.src->path : "", *py = y->g.src ? y->g.src->path : "";
     int c = strcmp(px, py);
     if (c)

@@ -29,80 +29,10 @@ fnode *fnode_new(arena *a, fnode_kind kind)
 
 /* ---- fixtures ------------------------------------------------------------------- */
 
-static arena A;          /* facts built by hand */
+#define FNODE_BUILD_FILE 0
+#include "fnode_build.h"
+
 static builtin_env ENV;  /* today = 2026-01-15 */
-
-static fnode *mk(fnode_kind k)
-{
-    fnode *n = arena_zalloc(&A, sizeof *n);
-    n->kind = (uint8_t)k;
-    n->file = 0;
-    n->line = 1;
-    n->col = 1;
-    return n;
-}
-
-static fnode *mk_int(int64_t i)
-{
-    fnode *n = mk(FN_INT);
-    n->u.i = i;
-    return n;
-}
-
-static fnode *mk_str(const char *s)
-{
-    fnode *n = mk(FN_STR);
-    n->n = (uint32_t)strlen(s);
-    n->u.s = arena_strndup(&A, s, n->n);
-    return n;
-}
-
-static fnode *mk_list(int count, ...)
-{
-    fnode *n = mk(FN_LIST);
-    n->u.items = arena_alloc(&A, (size_t)(count ? count : 1) * sizeof(fnode *));
-    va_list ap;
-    va_start(ap, count);
-    for (int i = 0; i < count; i++) {
-        n->u.items[i] = va_arg(ap, fnode *);
-        n->u.items[i]->parent = n;
-        n->u.items[i]->index = (uint32_t)i;
-    }
-    va_end(ap);
-    n->n = (uint32_t)count;
-    return n;
-}
-
-/* A map of count (key, node) pairs, given in sorted key order. */
-static fnode *mk_map(int count, ...)
-{
-    fnode *n = mk(FN_MAP);
-    n->u.entries = arena_alloc(&A, (size_t)(count ? count : 1) * sizeof(fentry));
-    va_list ap;
-    va_start(ap, count);
-    for (int i = 0; i < count; i++) {
-        const char *k = va_arg(ap, const char *);
-        n->u.entries[i].key = k;
-        n->u.entries[i].key_len = (uint32_t)strlen(k);
-        n->u.entries[i].val = va_arg(ap, fnode *);
-        n->u.entries[i].val->parent = n;
-        n->u.entries[i].val->index = (uint32_t)i;
-    }
-    va_end(ap);
-    n->n = (uint32_t)count;
-    return n;
-}
-
-static val V(fnode *n)
-{
-    return val_from_node(n);
-}
-
-/* A string constant (no origin). */
-static val S(const char *s)
-{
-    return val_str(s, (uint32_t)strlen(s));
-}
 
 static int64_t day(const char *s)
 {
