@@ -236,3 +236,87 @@ void check_profiles(compiler *c)
         }
     }
 }
+
+/* ---- nesting depth ---------------------------------------------------------------- */
+
+/* An explicit stack for walking the AST without recursion. */
+typedef struct walk {
+    struct { const ast *n; uint32_t depth; } *v;
+    size_t n, cap;
+} walk;
+
+static void walk_push(walk *w, const ast *n, uint32_t depth)
+{
+    if (!n)
+        return;
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 64;
+        w->v = aip_xrealloc(w->v, sizeof *w->v * w->cap);
+    }
+    w->v[w->n].n = n;
+    w->v[w->n++].depth = depth;
+}
+
+static void walk_list(walk *w, const ast_list *l, uint32_t depth)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        walk_push(w, l->items[i], depth);
+}
+
+/* Push the children of n at depth d. */
+static void walk_children(walk *w, const ast *n, uint32_t d)
+{
+    switch (n->kind) {
+    case AST_STRING:
+        for (uint32_t i = 0; i < n->u.str.n; i++)
+            walk_push(w, n->u.str.parts[i].expr, d);
+        break;
+    case AST_LIST: walk_list(w, &n->u.list, d); break;
+    case AST_MAP:
+        for (uint32_t i = 0; i < n->u.map.n; i++)
+            walk_push(w, n->u.map.entries[i].value, d);
+        break;
+    case AST_FIELD: walk_push(w, n->u.field.obj, d); break;
+    case AST_INDEX: walk_push(w, n->u.index.obj, d); walk_push(w, n->u.index.key, d); break;
+    case AST_CALL: walk_push(w, n->u.call.callee, d); walk_list(w, &n->u.call.args, d); break;
+    case AST_UNARY: walk_push(w, n->u.unary.operand, d); break;
+    case AST_BINARY: walk_push(w, n->u.binary.left, d); walk_push(w, n->u.binary.right, d); break;
+    case AST_QUANT: case AST_COUNT: walk_push(w, n->u.quant.coll, d); walk_push(w, n->u.quant.cond, d); break;
+    case AST_FOR:
+        walk_push(w, n->u.forstmt.coll, d);
+        walk_push(w, n->u.forstmt.where, d);
+        walk_list(w, &n->u.forstmt.body, d);
+        break;
+    case AST_LET: walk_push(w, n->u.let.value, d); break;
+    case AST_REQUIRE: walk_push(w, n->u.require.cond, d); walk_push(w, n->u.require.message, d); break;
+    case AST_PARAM: walk_push(w, n->u.param.value, d); break;
+    case AST_DEF: walk_push(w, n->u.def.body, d); break;
+    case AST_CONTROL: walk_list(w, &n->u.control.items, d); break;
+    case AST_TEST: walk_list(w, &n->u.test.items, d); break;
+    case AST_TEST_GIVEN: walk_push(w, n->u.test_given.facts, d); break;
+    case AST_TEST_PARAMS: walk_push(w, n->u.test_params.map, d); break;
+    default: break;
+    }
+}
+
+int check_depth(compiler *c, cunit *u)
+{
+    walk w = {0};
+    int rc = 0;
+    for (uint32_t i = 0; i < u->ast->decls.n && rc == 0; i++) {
+        walk_push(&w, u->ast->decls.items[i], 1);
+        while (w.n) {
+            const ast *n = w.v[w.n - 1].n;
+            uint32_t depth = w.v[--w.n].depth;
+            if (depth > CHECK_MAX_DEPTH) {
+                CERR(c, u, n, "nested more than %u levels deep: split it with `let` or a `def`", CHECK_MAX_DEPTH);
+                rc = -1;
+                break;
+            }
+            walk_children(&w, n, depth + 1);
+        }
+        w.n = 0;
+    }
+    free(w.v);
+    return rc;
+}

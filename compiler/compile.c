@@ -461,6 +461,11 @@ static bundle *build(compiler *c)
     /* imports may add units while we walk */
     for (uint32_t i = 0; i < c->nunits; i++)
         resolve_imports(c, c->units[i]);
+    int too_deep = 0;
+    for (uint32_t i = 0; i < c->nunits; i++)
+        too_deep |= check_depth(c, c->units[i]) != 0;
+    if (too_deep)
+        return NULL;   /* the passes below recurse over the AST */
     group_packages(c);
 
     c->b = bundle_new();

@@ -91,6 +91,12 @@ void check_recursion(compiler *c);
  * duplicates, unknown ids). Returns 0 when the id is a CSF subcategory. */
 int check_control_meta(compiler *c, cunit *u, const ast *ctl, bc_control *out);
 void check_profiles(compiler *c);
+/* Reject nesting deeper than CHECK_MAX_DEPTH anywhere in unit u (the later
+ * passes recurse over the AST; the parser bounds only its own stack, and a
+ * chain such as a or b or c ... is deep without growing it). Walks without
+ * recursion. -1 after one located error. */
+#define CHECK_MAX_DEPTH 256u
+int check_depth(compiler *c, cunit *u);
 
 /* Diagnostic at node n of unit u. */
 #define CERR(c, u, n, ...) diag_add((c)->d, DIAG_ERROR, (u)->src, (n)->start, (n)->end, __VA_ARGS__)

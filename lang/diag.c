@@ -157,6 +157,9 @@ void diag_free(diag_list *d)
     memset(d, 0, sizeof *d);
 }
 
+/* Longest source line shown in full; longer ones are cut around the span. */
+#define DIAG_MAX_LINE 160u
+
 static const char diag_too_many[] = "too many errors; stopping after";
 
 static void diag_append(diag_list *d, diag_level level, const src_file *src, uint32_t start,
@@ -248,10 +251,30 @@ void diag_print_one(const diag *g, FILE *out, int color)
     uint32_t shown = le;
     if (shown > ls && s->text[shown - 1] == '\r')
         shown--;
-    fprintf(out, DIAG_INDENT "%.*s\n", (int)(shown - ls), s->text + ls);
+    /* a very long line is cut to a window around the start of the span,
+     * on UTF-8 character boundaries, with "..." where it was cut */
+    int cut_left = 0, cut_right = 0;
+    if (shown - ls > DIAG_MAX_LINE) {
+        uint32_t from = start > ls + DIAG_MAX_LINE / 2 ? start - DIAG_MAX_LINE / 2 : ls;
+        while (from > ls && diag_is_cont((unsigned char)s->text[from]))
+            from--;
+        uint32_t to = from + DIAG_MAX_LINE < shown ? from + DIAG_MAX_LINE : shown;
+        while (to < shown && diag_is_cont((unsigned char)s->text[to]))
+            to++;
+        cut_left = from > ls;
+        cut_right = to < shown;
+        ls = from;
+        shown = to;
+        if (le > to)
+            le = to;
+    }
+    fprintf(out, DIAG_INDENT "%s%.*s%s\n", cut_left ? "..." : "", (int)(shown - ls), s->text + ls,
+            cut_right ? "..." : "");
 
     /* the caret line: ^ under start, ~ under the rest of the span on this line */
     fputs(DIAG_INDENT, out);
+    if (cut_left)
+        fputs("   ", out);
     for (uint32_t i = ls; i < start; i++) {
         unsigned char c = (unsigned char)s->text[i];
         if (c == '\t')

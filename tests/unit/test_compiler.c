@@ -204,12 +204,45 @@ static void test_compiler_deterministic_and_round_trip(void **state)
     bundle_free(r);
 }
 
+/* Chains that are deep without growing the parser's stack are rejected
+ * before any recursive pass, never a stack overflow. */
+static void test_compiler_deep_nesting(void **state)
+{
+    (void)state;
+    static const char *const ops[] = {" or ", " + ", " and "};
+    for (size_t k = 0; k < 3; k++) {
+        size_t terms = 200000, len = 64 + terms * 10;
+        char *src = malloc(len);
+        size_t o = (size_t)snprintf(src, len, "package p\ncontrol PR.AA-01 { require ");
+        for (size_t i = 0; i < terms; i++)
+            o += (size_t)snprintf(src + o, len - o, "%s%s", i ? ops[k] : "", k == 1 ? "1" : "true");
+        snprintf(src + o, len - o, "%s }\n", k == 1 ? " > 0" : "");
+        diag_list d;
+        bundle *b = compile_src("t.aip", src, 0, &d);
+        assert_null(b);
+        assert_int_equal(d.errors, 1);
+        assert_non_null(strstr(d.items[0].msg, "nested more than 256 levels deep"));
+        diag_free(&d);
+        free(src);
+    }
+    /* 256 levels are fine */
+    char src[4096];
+    size_t o = (size_t)snprintf(src, sizeof src, "package p\ncontrol PR.AA-01 { require ");
+    for (int i = 0; i < 250; i++)
+        o += (size_t)snprintf(src + o, sizeof src - o, "%s1", i ? "+" : "");
+    snprintf(src + o, sizeof src - o, " > 0 }\n");
+    bundle *b = compile_src("t.aip", src, 1, NULL);
+    assert_non_null(b);
+    bundle_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compiler_rejects),
         cmocka_unit_test(test_compiler_code_shapes),
         cmocka_unit_test(test_compiler_deterministic_and_round_trip),
+        cmocka_unit_test(test_compiler_deep_nesting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
