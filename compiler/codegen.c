@@ -183,8 +183,32 @@ static int is_plain_string(const ast *e)
     return e->kind == AST_STRING && (e->u.str.n == 0 || (e->u.str.n == 1 && e->u.str.parts[0].text));
 }
 
+/* Levels of list/map literals in e (1 for [1, 2]). */
+static unsigned literal_nest(const ast *e)
+{
+    unsigned d = 0;
+    if (e->kind == AST_LIST)
+        for (uint32_t i = 0; i < e->u.list.n; i++) {
+            unsigned c = literal_nest(e->u.list.items[i]);
+            d = c > d ? c : d;
+        }
+    else if (e->kind == AST_MAP)
+        for (uint32_t i = 0; i < e->u.map.n; i++) {
+            unsigned c = literal_nest(e->u.map.entries[i].value);
+            d = c > d ? c : d;
+        }
+    else
+        return 0;
+    return d + 1;
+}
+
 int64_t cg_const_expr(compiler *c, cunit *u, const ast *e, int report)
 {
+    if ((e->kind == AST_LIST || e->kind == AST_MAP) && literal_nest(e) > BC_MAX_NEST) {
+        if (report)
+            CERR(c, u, e, "lists and maps nest at most %u deep", BC_MAX_NEST);
+        return -1;
+    }
     switch (e->kind) {
     case AST_NULL: return const_scalar(c, BC_K_NULL, 0, 0);
     case AST_BOOL: return const_scalar(c, e->u.b ? BC_K_TRUE : BC_K_FALSE, 0, 0);
@@ -576,6 +600,11 @@ static void cg_quant(cg *g, const ast *e)
 
 static void cg_expr(cg *g, const ast *e)
 {
+    if ((e->kind == AST_LIST || e->kind == AST_MAP) && literal_nest(e) > BC_MAX_NEST) {
+        CERR(g->c, g->u, e, "lists and maps nest at most %u deep", BC_MAX_NEST);
+        emit(g, OP_UNDEF, 0);
+        return;
+    }
     switch (e->kind) {
     case AST_NULL: case AST_BOOL: case AST_INT: case AST_DOUBLE: case AST_DURATION:
         emit(g, OP_CONST, (uint32_t)cg_const_expr(g->c, g->u, e, 1));

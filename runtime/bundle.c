@@ -640,6 +640,14 @@ int bundle_materialize(bundle *b, aip_error *err)
                     node->u.items[j] = child;
                 }
             }
+            for (uint32_t j = 0; j < k->u.agg.n; j++) {
+                const fnode *ch = is_map ? node->u.entries[j].val : node->u.items[j];
+                if ((ch->kind == FN_LIST || ch->kind == FN_MAP) && ch->depth + 1u > node->depth)
+                    node->depth = (uint8_t)(ch->depth + 1u);
+            }
+            if (node->depth >= BC_MAX_NEST)
+                return aip_fail(err, NULL, 0, 0, "invalid bundle: constant %u nests lists or maps more than %u deep",
+                                i, BC_MAX_NEST);
             if (is_map) {
                 const char *dup = NULL;
                 if (fnode_map_finish(node, &dup) != 0)

@@ -87,5 +87,9 @@ enum { BC_SITE_REQUIRE = 0, BC_SITE_SCOPE = 1, BC_SITE_WHERE = 2 };
 #define BC_MAX_LOCALS   255u
 #define BC_MAX_ARGS     32u
 #define BC_MAX_STACK    4096u
+/* Lists and maps built by policies (constants or MKLIST/MKMAP) nest at most
+ * this many levels ([[1]] is two), so recursive equality and display stay
+ * bounded. An fnode's depth field counts the levels below it. */
+#define BC_MAX_NEST     64u
 
 #endif

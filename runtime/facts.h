@@ -38,7 +38,9 @@ typedef struct fentry {
 
 struct fnode {
     uint8_t kind;           /* fnode_kind */
-    uint8_t pad;
+    uint8_t depth;          /* lists/maps built by the VM or from constants: levels of
+                               such containers inside (bounded by BC_MAX_NEST); 0 for facts,
+                               whose depth the loader bounds (max_depth) */
     uint16_t file;          /* index into the facts file table, or FNODE_NO_FILE */
     uint32_t line, col;     /* 1-based location of the value's first character */
     uint32_t index;         /* position in the parent list, or entry index in the parent map */

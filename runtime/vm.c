@@ -487,6 +487,18 @@ static fnode *node_of(vm *m, val v)
     return n;
 }
 
+/* Set the nesting depth of a new list or map from its children; -1 when it
+ * passes BC_MAX_NEST (a hostile bundle can build lists in a loop). */
+static int nest_depth(fnode *n)
+{
+    for (uint32_t i = 0; i < n->n; i++) {
+        const fnode *ch = n->kind == FN_LIST ? n->u.items[i] : n->u.entries[i].val;
+        if ((ch->kind == FN_LIST || ch->kind == FN_MAP) && ch->depth + 1u > n->depth)
+            n->depth = (uint8_t)(ch->depth + 1u < 255u ? ch->depth + 1u : 255u);
+    }
+    return n->depth >= BC_MAX_NEST ? -1 : 0;   /* depth counts levels below n */
+}
+
 /* ---- attestations --------------------------------------------------------------- */
 
 /* Does attestation a's scope cover the systems in question? */
@@ -759,6 +771,8 @@ static int vm_run(vm *m, uint32_t fi)
                     n->u.items[i] = node_of(m, sp[i]);
                     CHECK_MEM(n->u.items[i]);
                 }
+                if (nest_depth(n) != 0)
+                    FAIL("lists and maps nested more than %u deep", BC_MAX_NEST);
                 r.kind = VAL_LIST;
                 r.u.node = n;
             }
@@ -792,6 +806,8 @@ static int vm_run(vm *m, uint32_t fi)
                 const char *dup;
                 if (fnode_map_finish(n, &dup) != 0)
                     FAIL("map literal repeats key \"%s\"", dup);
+                if (nest_depth(n) != 0)
+                    FAIL("lists and maps nested more than %u deep", BC_MAX_NEST);
                 r.kind = VAL_MAP;
                 r.u.node = n;
             }

@@ -209,6 +209,19 @@ static void test_compiler_deterministic_and_round_trip(void **state)
 static void test_compiler_deep_nesting(void **state)
 {
     (void)state;
+    {
+        char lit[256];
+        memset(lit, '[', 65);
+        lit[65] = '1';
+        memset(lit + 66, ']', 65);
+        lit[131] = '\0';
+        char src[512];
+        snprintf(src, sizeof src, "package p\nparam deep = %s\ncontrol PR.AA-01 { require deep == [] }\n", lit);
+        diag_list d;
+        assert_null(compile_src("t.aip", src, 0, &d));
+        assert_non_null(strstr(d.items[0].msg, "lists and maps nest at most 64 deep"));
+        diag_free(&d);
+    }
     static const char *const ops[] = {" or ", " + ", " and "};
     for (size_t k = 0; k < 3; k++) {
         size_t terms = 200000, len = 64 + terms * 10;

@@ -428,6 +428,34 @@ static void test_vm_attestations(void **state)
     bundle_free(b);
 }
 
+/* A hostile loop that wraps a list in a list forever: the nesting bound
+ * stops it with an error verdict (equality and display recurse). */
+static void test_vm_nesting_bound(void **state)
+{
+    (void)state;
+    asm_ctx a = {bundle_new(), 0};
+    aip_error err;
+    facts *f = load_facts("{}");
+    vm_options o = opts();
+    asm_control(&a, "PR.AA-01", 1);
+    asm_op(&a, OP_CONST, asm_k(a.b, BC_K_INT, 1));
+    asm_op(&a, OP_STORE, 0);
+    uint32_t top = a.b->code.n;
+    asm_op(&a, OP_LOAD, 0);
+    asm_op(&a, OP_MKLIST, 1);
+    asm_op(&a, OP_STORE, 0);
+    asm_jop(&a, OP_JUMP, 0, top);
+    asm_end(&a);
+    bundle *b = asm_finish(a.b, &err);
+    assert_non_null(b);
+    eval_result *r = run(b, f, &o);
+    assert_int_equal(r->controls[0].verdict, VERDICT_ERROR);
+    assert_non_null(strstr(r->controls[0].error, "nested more than 64 deep"));
+    eval_result_free(r);
+    facts_free(f);
+    bundle_free(b);
+}
+
 static void test_vm_unknown_profile(void **state)
 {
     (void)state;
@@ -455,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_vm_step_budget),
         cmocka_unit_test(test_vm_quantifiers),
         cmocka_unit_test(test_vm_attestations),
+        cmocka_unit_test(test_vm_nesting_bound),
         cmocka_unit_test(test_vm_unknown_profile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
