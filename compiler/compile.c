@@ -191,7 +191,8 @@ static int add_dir(compiler *c, const char *dir, const char *root, unsigned dept
         n++;
     }
     closedir(dp);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
