@@ -58,7 +58,7 @@ LANG_SRC     = $(wildcard lang/*.c)
 COMPILER_SRC = $(wildcard compiler/*.c)
 RUNTIME_SRC  = $(wildcard runtime/*.c)
 CLI_SRC      = $(wildcard cli/*.c)
-STDLIB_FILES = $(sort $(wildcard stdlib/*.aip)) stdlib/csf-2.0.tsv
+STDLIB_FILES = $(sort $(wildcard stdlib/*.aip)) stdlib/csf-2.0.tsv stdlib/ir8596.tsv
 
 GEN_PARSER   = $(B)/lang/parser.c
 GEN_LEXER    = $(B)/lang/lexer.c

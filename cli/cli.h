@@ -22,6 +22,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 /* A tiny option scanner: `--name value`, `--name=value`, `-x value`, flags,
  * and positional arguments, in any order; "--" ends options. */
@@ -62,6 +63,12 @@ void cli_build_end(cli_build *cb);
 /* Load a bundle file, or compile a policy directory / .aip files (paths).
  * Diagnostics go to stderr. NULL on failure (bad input). */
 bundle *cli_load_policy(const char *const *paths, int npaths);
+/* Run the manifest rules of b (its `uses manifest` checks) over f and print
+ * each problem as file:line:col: error: message. Returns the number of
+ * problems, or -1 after printing an internal error (a rule that failed to
+ * evaluate). Bundles without rules give 0. */
+int cli_validate_facts(const bundle *b, const facts *f, int64_t today);
+
 /* Today's date (UTC) as days since 1970-01-01. */
 int64_t cli_today(void);
 /* Does stream f go to a terminal that wants colour (NO_COLOR unset)? */

@@ -30,8 +30,13 @@ int cmd_check(int argc, char **argv)
     bundle *b = cb.b;
     int rc = EXIT_INPUT;
     if (b) {
-        printf("ok: %u control block%s, %u profile%s, %u param%s\n", b->controls.n, b->controls.n == 1 ? "" : "s",
-               b->profiles.n, b->profiles.n == 1 ? "" : "s", b->params.n, b->params.n == 1 ? "" : "s");
+        uint32_t rules = 0;
+        for (uint32_t i = 0; i < b->controls.n; i++)
+            rules += b->controls.v[i].kind == BC_CTRL_RULE;
+        uint32_t ctls = b->controls.n - rules;
+        printf("ok: %u control block%s, %u manifest rule%s, %u profile%s, %u param%s\n", ctls, ctls == 1 ? "" : "s",
+               rules, rules == 1 ? "" : "s", b->profiles.n, b->profiles.n == 1 ? "" : "s", b->params.n,
+               b->params.n == 1 ? "" : "s");
         rc = EXIT_PASS;
     } else {
         fprintf(stderr, "%zu error%s\n", cb.diags.errors, cb.diags.errors == 1 ? "" : "s");

@@ -27,7 +27,7 @@ int cmd_eval(int argc, char **argv)
     cli_args_init(&a, "eval", argc, argv);
     const char **srcs = calloc((size_t)argc + 1, sizeof *srcs);
     const char **facts_files = calloc((size_t)argc + 1, sizeof *facts_files);
-    int nsrc = 0, nfacts = 0, k, rc = EXIT_INPUT, nocolor = 0;
+    int nsrc = 0, nfacts = 0, k, rc = EXIT_INPUT, nocolor = 0, novalidate = 0;
     const char *pos, *out = "-", *format = "text", *params_file = NULL, *now = NULL;
     vm_options o;
     vm_options_default(&o);
@@ -45,6 +45,10 @@ int cmd_eval(int argc, char **argv)
         }
         if (!strcmp(a.opt, "--no-color")) {
             nocolor = 1;
+            continue;
+        }
+        if (!strcmp(a.opt, "--no-validate")) {
+            novalidate = 1;
             continue;
         }
         static const char *const with_value[] = {"-f", "--facts", "-o", "--output", "--format", "--profile",
@@ -129,6 +133,17 @@ int cmd_eval(int argc, char **argv)
             aip_error_print(&err, stderr);
             goto done;
         }
+    if (!novalidate) {
+        int problems = cli_validate_facts(b, f, o.today);
+        if (problems != 0) {
+            if (problems > 0)
+                fprintf(stderr, "aip: the facts are not a valid manifest (%d problem%s); "
+                                "fix them, or evaluate anyway with --no-validate\n",
+                        problems, problems == 1 ? "" : "s");
+            rc = problems < 0 ? EXIT_INTERNAL : EXIT_INPUT;
+            goto done;
+        }
+    }
     if (params_file) {
         o.params = params_load(b, params_file, &pstore, &mem, &err);
         if (!o.params) {

@@ -35,6 +35,13 @@ static const struct {
      "usage: aip test POLICY_DIR\n"
      "Run the `test` blocks of the *_test.aip files under POLICY_DIR against its policies.\n"
      "Prints one line per test and ends with `N passed, N failed`; exit 1 if any failed.\n"},
+    {"validate",
+     "usage: aip validate FILES... [--manifest FORMAT]\n"
+     "Check inventory manifests (YAML or JSON, merged as for eval) against their format\n"
+     "(default ai-inventory/v1alpha1): required keys, types, enumerations, id patterns,\n"
+     "unknown keys and cross-references. One file:line:col: error: line per problem;\n"
+     "exit 0 when valid, 2 otherwise. `aip eval` runs the same checks first when the policy\n"
+     "declares `uses manifest`; --no-validate skips them.\n"},
     {"version", "usage: aip version\nPrint the version and the bundle format it reads.\n"},
 };
 
@@ -55,6 +62,7 @@ int cmd_help(int argc, char **argv)
           "  eval     evaluate a bundle or policies against inventory facts\n"
           "  check    compile only; print diagnostics\n"
           "  test     run policy tests (*_test.aip)\n"
+          "  validate check inventory manifests against their format\n"
           "  disasm   print a bundle readably\n"
           "  version  print the version\n"
           "  help     this text, or `aip help COMMAND`\n\n"

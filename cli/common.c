@@ -11,6 +11,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/builtins.h"
+#include "runtime/vm.h"
 
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
 {
@@ -148,4 +149,41 @@ int cli_color(FILE *f)
     if (term && strcmp(term, "dumb") == 0)
         return 0;
     return isatty(fileno(f));
+}
+
+int cli_validate_facts(const bundle *b, const facts *f, int64_t today)
+{
+    int has_rules = 0;
+    for (uint32_t i = 0; i < b->controls.n && !has_rules; i++)
+        has_rules = b->controls.v[i].kind == BC_CTRL_RULE;
+    if (!has_rules)
+        return 0;
+    vm_options o;
+    vm_options_default(&o);
+    o.today = today;
+    o.rules = 1;
+    aip_error err;
+    eval_result *r = vm_eval(b, f, &o, &err);
+    if (!r) {
+        aip_error_print(&err, stderr);
+        return -1;
+    }
+    int problems = 0, broken = 0;
+    for (uint32_t i = 0; i < r->ncontrols; i++) {
+        const control_result *c = &r->controls[i];
+        if (c->verdict == VERDICT_ERROR) {
+            fprintf(stderr, "aip: internal error: manifest rule %s: %s\n", c->id, c->error ? c->error : "failed");
+            broken = 1;
+        }
+        for (uint32_t k = 0; k < c->nfindings; k++) {
+            const finding *fd = &c->findings[k];
+            if (fd->file)
+                fprintf(stderr, "%s:%u:%u: error: %s\n", fd->file, fd->line, fd->col, fd->message);
+            else
+                fprintf(stderr, "aip: error: %s\n", fd->message);
+            problems++;
+        }
+    }
+    eval_result_free(r);
+    return broken ? -1 : problems;
 }

@@ -10,7 +10,7 @@ static const struct {
 } commands[] = {
     {"build", cmd_build},   {"eval", cmd_eval},       {"check", cmd_check}, {"disasm", cmd_disasm},
     {"test", cmd_test},     {"version", cmd_version}, {"help", cmd_help},   {"--help", cmd_help},
-    {"-h", cmd_help},       {"--version", cmd_version},
+    {"-h", cmd_help},       {"--version", cmd_version}, {"validate", cmd_validate},
 };
 
 int main(int argc, char **argv)

@@ -202,6 +202,8 @@ unsigned char *bundle_serialize(bundle *b, size_t *len)
         put_u32(&w, c->col);
         put_u32(&w, c->func);
         put_u32(&w, c->package);
+        put_u32(&w, c->help);
+        put_u8(&w, c->kind);
     }
     sect_end(&w, s);
 

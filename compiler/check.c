@@ -84,17 +84,42 @@ static const char *meta_name(ast_meta_kind k)
     case META_ENFORCE: return "enforce";
     case META_EVIDENCE: return "evidence";
     case META_MAPS: return "maps";
+    case META_HELP: return "help";
     }
     return "?";
+}
+
+/* The help text `help NAME` refers to for control id, or NULL (diagnosed). */
+static const char *help_ref(compiler *c, cunit *u, const ast *m, const char *id)
+{
+    const ast_ident *ref = &m->u.meta.help_ref;
+    if (strcmp(ref->name, "ir8596") != 0) {
+        CERR_AT(c, u, ref->start, ref->end, "unknown help text `%s`: write `help ir8596` or `help \"text\"`",
+                ref->name);
+        return NULL;
+    }
+    if (!c->ir8596) {
+        aip_error e;
+        c->ir8596 = ir8596_load(&e);
+        if (!c->ir8596) {
+            CERR(c, u, m, "internal error: %s", e.msg);
+            return NULL;
+        }
+    }
+    const ir8596_row *row = ir8596_find(c->ir8596, id);
+    if (!row)
+        CERR(c, u, m, "IR 8596 has no considerations for %s", id);
+    return row ? row->help : NULL;
 }
 
 int check_control_meta(compiler *c, cunit *u, const ast *ctl, bc_control *out)
 {
     bundle *b = c->b;
     const ast_ident *id = &ctl->u.control.id;
-    const csf_entry *entry = csf_find(c->cat, id->name);
+    int rule = ctl->u.control.is_rule;
+    const csf_entry *entry = rule ? NULL : csf_find(c->cat, id->name);
     int ok = 1;
-    if (!entry || entry->kind != CSF_SUBCATEGORY) {
+    if (!rule && (!entry || entry->kind != CSF_SUBCATEGORY)) {
         const csf_entry *near = csf_suggest(c->cat, id->name);
         if (near)
             CERR_AT(c, u, id->start, id->end, "%s is not a CSF 2.0 subcategory; did you mean %s?", id->name, near->id);
@@ -102,7 +127,9 @@ int check_control_meta(compiler *c, cunit *u, const ast *ctl, bc_control *out)
             CERR_AT(c, u, id->start, id->end, "%s is not a CSF 2.0 subcategory", id->name);
         ok = 0;
     }
-    const ast *seen[6] = {0};
+    out->kind = rule ? BC_CTRL_RULE : BC_CTRL_CONTROL;
+    const char *help = "";
+    const ast *seen[META_HELP + 1] = {0};
     unsigned line, col;
     src_pos(u->src, ctl->start, &line, &col);
     out->id = bundle_str(b, id->name, strlen(id->name));
@@ -157,6 +184,14 @@ int check_control_meta(compiler *c, cunit *u, const ast *ctl, bc_control *out)
                 BC_PUSH(b->evidence_refs, bundle_str(b, t, len));
             }
             break;
+        case META_HELP:
+            if (m->u.meta.text)
+                help = m->u.meta.text;
+            else if (rule)
+                CERR(c, u, m, "a rule's help must be a string");
+            else if ((help = help_ref(c, u, m, id->name)) == NULL)
+                help = "";
+            break;
         case META_MAPS:
             out->maps = b->maps.n;
             out->nmaps = m->u.meta.maps.n;
@@ -176,7 +211,12 @@ int check_control_meta(compiler *c, cunit *u, const ast *ctl, bc_control *out)
             if (out->priority[f] && !(out->focus & (1u << f)))
                 CERR(c, u, prio, "priority given for %s, which is not in this control's focus", names[f]);
     }
+    if (rule && (seen[META_FOCUS] || seen[META_PRIORITY] || seen[META_MAPS])) {
+        const ast *m = seen[META_FOCUS] ? seen[META_FOCUS] : seen[META_PRIORITY] ? seen[META_PRIORITY] : seen[META_MAPS];
+        CERR(c, u, m, "a rule checks the manifest: it has no focus, priority or maps");
+    }
     out->title = bundle_str(b, title, strlen(title));
+    out->help = bundle_str(b, help, strlen(help));
     return ok ? 0 : -1;
 }
 

@@ -48,6 +48,7 @@ void compiler_free(compiler *c)
     free(c->tests);
     if (c->cat)
         csf_catalog_free(c->cat);
+    ir8596_free(c->ir8596);
     arena_free(&c->mem);
     free(c);
 }
@@ -314,11 +315,45 @@ static void add_member(compiler *c, cunit *u, const ast *d, const ast_ident *nam
     m->index = UINT32_MAX;
 }
 
+/* The stdlib unit for embedded file name (loaded once), or NULL if there is none. */
+static cunit *stdlib_unit(compiler *c, const char *name)
+{
+    char path[300];
+    snprintf(path, sizeof path, "<stdlib>/%s", name);
+    cunit *t = find_unit(c, path);
+    if (t)
+        return t;
+    const aip_embedded_file *ef = stdlib_find(name);
+    if (!ef || !ends_with(name, ".aip"))
+        return NULL;
+    t = add_unit(c, src_from_string(path, ef->data, ef->len), path, "<stdlib>");
+    t->is_stdlib = 1;
+    return t;
+}
+
+/* `uses manifest FORMAT`: the stdlib module that checks that format (its
+ * rules enter the bundle, and aip eval runs them before the controls). */
+static void resolve_uses(compiler *c, cunit *u, const ast *d)
+{
+    const char *fmt = d->u.uses.format;
+    char name[256];
+    size_t o = 0;
+    for (const char *p = fmt; *p && o < sizeof name - 5; p++)
+        name[o++] = *p == '/' ? '-' : *p;
+    memcpy(name + o, ".aip", 5);
+    if (!stdlib_unit(c, name))
+        CERR(c, u, d, "unknown manifest format `%s` (this aip knows ai-inventory/v1alpha1)", fmt);
+}
+
 /* Resolve the imports of unit u, loading imported files and modules. */
 static void resolve_imports(compiler *c, cunit *u)
 {
     for (uint32_t i = 0; i < u->ast->decls.n; i++) {
         const ast *d = u->ast->decls.items[i];
+        if (d->kind == AST_USES) {
+            resolve_uses(c, u, d);
+            continue;
+        }
         if (d->kind != AST_IMPORT)
             continue;
         const char *alias = d->u.import.alias.name;
@@ -335,17 +370,10 @@ static void resolve_imports(compiler *c, cunit *u)
             }
             char name[256];
             snprintf(name, sizeof name, "%s.aip", mod + 7);
-            char path[300];
-            snprintf(path, sizeof path, "<stdlib>/%s", name);
-            target = find_unit(c, path);
+            target = stdlib_unit(c, name);
             if (!target) {
-                const aip_embedded_file *ef = stdlib_find(name);
-                if (!ef || strcmp(name, "csf-2.0.tsv") == 0) {
-                    CERR(c, u, d, "no stdlib module `%s`", mod);
-                    continue;
-                }
-                target = add_unit(c, src_from_string(path, ef->data, ef->len), path, "<stdlib>");
-                target->is_stdlib = 1;
+                CERR(c, u, d, "no stdlib module `%s`", mod);
+                continue;
             }
         } else {
             const char *rel = d->u.import.path;
@@ -415,6 +443,8 @@ static void group_packages(compiler *c)
 
 static int ctl_order(compiler *c, const ast *ctl)
 {
+    if (ctl->u.control.is_rule)
+        return 1 << 21;   /* rules after every control, in source order */
     const csf_entry *e = csf_find(c->cat, ctl->u.control.id.name);
     return e ? (int)e->order : 1 << 20;
 }
@@ -485,8 +515,8 @@ static bundle *build(compiler *c)
                 CERR(c, u, d, "`test` blocks belong in files named *_test.aip");
                 continue;
             }
-            if (u->is_stdlib && (d->kind == AST_CONTROL || d->kind == AST_PROFILE || d->kind == AST_PARAM)) {
-                CERR(c, u, d, "stdlib modules hold only defs");
+            if (u->is_stdlib && ((d->kind == AST_CONTROL && !d->u.control.is_rule) || d->kind == AST_PROFILE)) {
+                CERR(c, u, d, "stdlib modules hold only defs, params and rules");
                 continue;
             }
             if (d->kind == AST_PARAM)
@@ -544,11 +574,11 @@ static bundle *build(compiler *c)
     uint32_t seq = 0;
     for (uint32_t i = 0; i < c->nunits; i++) {
         cunit *u = c->units[i];
-        if (u->is_test || u->is_stdlib)
+        if (u->is_test)
             continue;
         for (uint32_t k = 0; k < u->ast->decls.n; k++) {
             const ast *d = u->ast->decls.items[k];
-            if (d->kind != AST_CONTROL)
+            if (d->kind != AST_CONTROL || (u->is_stdlib && !d->u.control.is_rule))
                 continue;
             AIP_GROW(refs, nref, refcap);
             refs[nref].u = u;

@@ -11,6 +11,7 @@
 
 #include "compiler/catalog.h"
 #include "compiler/compile.h"
+#include "compiler/ir8596.h"
 
 typedef struct cpkg cpkg;
 
@@ -65,6 +66,7 @@ struct compiler {
     uint32_t npkgs, pkgcap;
     bundle *b;
     csf_catalog *cat;
+    ir8596_data *ir8596;      /* loaded on the first `help ir8596` */
     cedge *edges;
     uint32_t nedges, edgecap;
     uint32_t *str_const;      /* string index -> constant index + 1 */

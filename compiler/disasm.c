@@ -168,8 +168,8 @@ void bundle_disasm(const bundle *b, FILE *out)
         static const char *const focus[] = {"secure", "defend", "thwart"};
         for (uint32_t i = 0; i < b->controls.n; i++) {
             const bc_control *c = &b->controls.v[i];
-            fprintf(out, "  %s %s F%u %s:%u", b->strs.v[c->id], c->enforce ? "advisory" : "mandatory", c->func,
-                    b->strs.v[c->file], c->line);
+            fprintf(out, "  %s%s %s F%u %s:%u", c->kind == BC_CTRL_RULE ? "rule " : "", b->strs.v[c->id],
+                    c->enforce ? "advisory" : "mandatory", c->func, b->strs.v[c->file], c->line);
             for (int k = 0; k < 3; k++)
                 if (c->focus & (1 << k)) {
                     fprintf(out, " %s", focus[k]);

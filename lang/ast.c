@@ -218,6 +218,13 @@ static void dump_meta(FILE *out, const ast *n)
             dump_cstr(out, n->u.meta.maps.items[i].ref);
         }
         break;
+    case META_HELP:
+        fputs("(help ", out);
+        if (n->u.meta.text)
+            dump_cstr(out, n->u.meta.text);
+        else
+            fputs(n->u.meta.help_ref.name ? n->u.meta.help_ref.name : "?", out);
+        break;
     }
     fputc(')', out);
 }

@@ -56,7 +56,7 @@ typedef enum ast_kind {
     AST_IMPORT,      /* import stdlib.ai | import "x.aip" as x: u.import */
     AST_PARAM,       /* param name = e: u.param */
     AST_DEF,         /* def name(a, b) = e: u.def */
-    AST_CONTROL,     /* control ID { items }: u.control */
+    AST_CONTROL,     /* control ID { items } or rule NAME { items }: u.control */
     AST_PROFILE,     /* profile name "title" { IDs }: u.profile */
     AST_TEST,        /* test "name" { items }: u.test */
     AST_TEST_NOW,    /* now "2026-11-27": u.test_now */
@@ -83,7 +83,8 @@ typedef enum ast_meta_kind {
     META_PRIORITY,   /* u.meta.priority[focus index] = 1..3, 0 = not given */
     META_ENFORCE,    /* u.meta.enforce */
     META_EVIDENCE,   /* u.meta.strings: list of AST_STRING (no interpolation) */
-    META_MAPS        /* u.meta.maps: pairs */
+    META_MAPS,       /* u.meta.maps: pairs */
+    META_HELP        /* u.meta.text (a string), or u.meta.help_ref (`help ir8596`) */
 } ast_meta_kind;
 
 enum { AST_FOCUS_SECURE = 1, AST_FOCUS_DEFEND = 2, AST_FOCUS_THWART = 4 };
@@ -143,6 +144,7 @@ struct ast {
             int enforce;                               /* META_ENFORCE */
             ast_list strings;                          /* META_EVIDENCE */
             struct { ast_mapping *items; uint32_t n; } maps; /* META_MAPS */
+            ast_ident help_ref;                        /* META_HELP: named reference text */
         } meta;
 
         struct { const char *name; } package;            /* dotted name */
@@ -154,7 +156,8 @@ struct ast {
         } import;
         struct { ast_ident name; ast *value; } param;
         struct { ast_ident name; ast_ident *params; uint32_t nparams; ast *body; } def;
-        struct { ast_ident id; ast_list items; } control;  /* items: AST_META and statements */
+        struct { ast_ident id; ast_list items; int is_rule; } control;  /* items: AST_META and statements;
+                                                                  is_rule: `rule NAME { }` (id is a name) */
         struct { ast_ident name; const char *title; ast_ident *ids; uint32_t nids; } profile;
         struct { const char *name; ast_list items; } test;
         struct { const char *date; } test_now;

@@ -193,7 +193,7 @@ static void parse_missing(parse_ctx *pc, uint32_t opener, char closer, int recov
 
 /* reserved words */
 %token <str> PACKAGE "'package'" USES "'uses'" IMPORT "'import'" PARAM "'param'"
-%token <str> DEF "'def'" CONTROL "'control'" PROFILE "'profile'" TEST "'test'"
+%token <str> DEF "'def'" CONTROL "'control'" PROFILE "'profile'" TEST "'test'" RULE "'rule'"
 %token <str> FOR "'for'" LET "'let'" REQUIRE "'require'" ATTEST "'attest'"
 %token <str> IN "'in'" WHERE "'where'" ELSE "'else'"
 %token <str> ALL "'all'" ANY "'any'" NONE "'none'" COUNT "'count'"
@@ -202,7 +202,7 @@ static void parse_missing(parse_ctx *pc, uint32_t opener, char closer, int recov
 /* contextual words: keywords where the grammar expects them, names elsewhere */
 %token <str> MANIFEST "'manifest'" AS "'as'" WITHIN "'within'"
 %token <str> TITLE "'title'" FOCUS "'focus'" PRIORITY "'priority'" ENFORCE "'enforce'"
-%token <str> EVIDENCE "'evidence'" MAPS "'maps'"
+%token <str> EVIDENCE "'evidence'" MAPS "'maps'" HELP "'help'"
 %token <str> NOW "'now'" GIVEN "'given'" PARAMS "'params'" EXPECT "'expect'" FINDINGS "'findings'"
 
 /* punctuation */
@@ -313,6 +313,13 @@ decl
             $$ = NODE(AST_CONTROL, @$);
             $$->u.control.id = parse_ident(pc, $2, @2);
             $$->u.control.items = $4;
+        }
+    | RULE name LBRACE control_items rbrace
+        {
+            $$ = NODE(AST_CONTROL, @$);
+            $$->u.control.id = $2;
+            $$->u.control.items = $4;
+            $$->u.control.is_rule = 1;
         }
     | PROFILE profile_name opt_title LBRACE opt_ids rbrace
         {
@@ -435,6 +442,16 @@ meta
         {
             $$ = parse_meta(pc, META_EVIDENCE, @$);
             $$->u.meta.strings = $2;
+        }
+    | HELP STRING
+        {
+            $$ = parse_meta(pc, META_HELP, @$);
+            $$->u.meta.text = parse_plain(pc, $2, "help text");
+        }
+    | HELP name
+        {
+            $$ = parse_meta(pc, META_HELP, @$);
+            $$->u.meta.help_ref = $2;
         }
     | MAPS mapping_list
         {
@@ -766,6 +783,7 @@ name
     | ENFORCE       { $$ = parse_ident(pc, $1, @1); }
     | EVIDENCE      { $$ = parse_ident(pc, $1, @1); }
     | MAPS          { $$ = parse_ident(pc, $1, @1); }
+    | HELP          { $$ = parse_ident(pc, $1, @1); }
     | NOW           { $$ = parse_ident(pc, $1, @1); }
     | GIVEN         { $$ = parse_ident(pc, $1, @1); }
     | PARAMS        { $$ = parse_ident(pc, $1, @1); }
@@ -784,6 +802,7 @@ any_word
     | CONTROL       { $$ = parse_ident(pc, $1, @1); }
     | PROFILE       { $$ = parse_ident(pc, $1, @1); }
     | TEST          { $$ = parse_ident(pc, $1, @1); }
+    | RULE          { $$ = parse_ident(pc, $1, @1); }
     | FOR           { $$ = parse_ident(pc, $1, @1); }
     | LET           { $$ = parse_ident(pc, $1, @1); }
     | REQUIRE       { $$ = parse_ident(pc, $1, @1); }
@@ -1065,7 +1084,7 @@ static int parse_is_missing(yysymbol_kind_t k)
 static const yysymbol_kind_t parse_names[] = {
     YYSYMBOL_IDENT, YYSYMBOL_MANIFEST, YYSYMBOL_AS, YYSYMBOL_WITHIN, YYSYMBOL_TITLE,
     YYSYMBOL_FOCUS, YYSYMBOL_PRIORITY, YYSYMBOL_ENFORCE, YYSYMBOL_EVIDENCE, YYSYMBOL_MAPS,
-    YYSYMBOL_NOW, YYSYMBOL_GIVEN, YYSYMBOL_PARAMS, YYSYMBOL_EXPECT, YYSYMBOL_FINDINGS,
+    YYSYMBOL_HELP, YYSYMBOL_NOW, YYSYMBOL_GIVEN, YYSYMBOL_PARAMS, YYSYMBOL_EXPECT, YYSYMBOL_FINDINGS,
 };
 static const yysymbol_kind_t parse_expr_starts[] = {
     YYSYMBOL_INT, YYSYMBOL_DOUBLE, YYSYMBOL_DURATION, YYSYMBOL_STRING, YYSYMBOL_TRUE,
@@ -1082,11 +1101,11 @@ static const yysymbol_kind_t parse_statements[] = {
 };
 static const yysymbol_kind_t parse_metas[] = {
     YYSYMBOL_TITLE, YYSYMBOL_FOCUS, YYSYMBOL_PRIORITY, YYSYMBOL_ENFORCE, YYSYMBOL_EVIDENCE,
-    YYSYMBOL_MAPS,
+    YYSYMBOL_MAPS, YYSYMBOL_HELP,
 };
 static const yysymbol_kind_t parse_decls[] = {
     YYSYMBOL_PACKAGE, YYSYMBOL_USES, YYSYMBOL_IMPORT, YYSYMBOL_PARAM, YYSYMBOL_DEF,
-    YYSYMBOL_CONTROL, YYSYMBOL_PROFILE, YYSYMBOL_TEST,
+    YYSYMBOL_CONTROL, YYSYMBOL_PROFILE, YYSYMBOL_TEST, YYSYMBOL_RULE,
 };
 static const yysymbol_kind_t parse_test_items[] = {
     YYSYMBOL_NOW, YYSYMBOL_GIVEN, YYSYMBOL_PARAMS, YYSYMBOL_EXPECT,
@@ -1374,7 +1393,8 @@ static char parse_closer_of(int tok)
 static int parse_is_decl_keyword(int tok)
 {
     return tok == TOK_PACKAGE || tok == TOK_USES || tok == TOK_IMPORT || tok == TOK_PARAM ||
-           tok == TOK_DEF || tok == TOK_CONTROL || tok == TOK_PROFILE || tok == TOK_TEST;
+           tok == TOK_DEF || tok == TOK_CONTROL || tok == TOK_PROFILE || tok == TOK_TEST ||
+           tok == TOK_RULE;
 }
 
 static int parse_is_stmt_keyword(int tok)
@@ -1424,7 +1444,7 @@ static int parse_brace_is_map(int prev)
     case TOK_STRING: case TOK_TRUE: case TOK_FALSE: case TOK_NULL: case TOK_RPAREN:
     case TOK_RBRACKET: case TOK_RBRACE: case TOK_MANIFEST: case TOK_AS: case TOK_WITHIN:
     case TOK_TITLE: case TOK_FOCUS: case TOK_PRIORITY: case TOK_ENFORCE: case TOK_EVIDENCE:
-    case TOK_MAPS: case TOK_NOW: case TOK_EXPECT: case TOK_FINDINGS:
+    case TOK_MAPS: case TOK_HELP: case TOK_NOW: case TOK_EXPECT: case TOK_FINDINGS:
         return 0;
     default:
         return 1;

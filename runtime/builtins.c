@@ -764,7 +764,9 @@ static int bi_semver_cmp(builtin_env *env, const val *args, int argc, val *out)
 
 /* ---- maps ---------------------------------------------------------------------- */
 
-/* keys(m): a new list of m's keys (strings), in sorted key order; -1 when
+/* keys(m): a new list of m's keys (strings), in sorted key order. Each key
+ * is located where its value is and has the map as its parent, so a finding
+ * about a key (an unknown key in a manifest) names its path and line. -1 when
  * the evaluation arena is exhausted. */
 static int bi_keys(builtin_env *env, const val *args, int argc, val *out)
 {
@@ -781,9 +783,14 @@ static int bi_keys(builtin_env *env, const val *args, int argc, val *out)
         fnode *k = fnode_new(env->mem, FN_STR);
         if (!k)
             return out_of_memory(env);
+        const fnode *v = m->u.entries[i].val;
         k->u.s = m->u.entries[i].key;
         k->n = m->u.entries[i].key_len;
         k->index = i;
+        k->parent = m;
+        k->file = v->file;
+        k->line = v->line;
+        k->col = v->col;
         items[i] = k;
     }
     list->n = m->n;
@@ -816,6 +823,19 @@ static int bi_values(builtin_env *env, const val *args, int argc, val *out)
     return 0;
 }
 
+/* type(x): the kind of x as a word: "null", "bool", "int", "double",
+ * "string", "duration", "list" or "map" (undefined stays undefined). */
+static int bi_type(builtin_env *env, const val *args, int argc, val *out)
+{
+    (void)env;
+    if (propagate_undef(args, argc, out))
+        return 0;
+    const char *name = val_kind_name((val_kind)args[0].kind);
+    *out = val_str(name, (uint32_t)strlen(name));
+    out->origin = args[0].origin;
+    return 0;
+}
+
 /* ---- the table ------------------------------------------------------------------- */
 
 const builtin_def aip_builtins[] = {
@@ -839,6 +859,8 @@ const builtin_def aip_builtins[] = {
      "semver_cmp(a, b): -1, 0 or 1 as version a is before, equal to or after b (SemVer 2.0.0; leading v allowed)"},
     {"keys", 1, 1, bi_keys, "keys(m): the keys of map m, sorted"},
     {"values", 1, 1, bi_values, "values(m): the values of map m, in key order"},
+    {"type", 1, 1, bi_type,
+     "type(x): the kind of x: \"null\", \"bool\", \"int\", \"double\", \"string\", \"duration\", \"list\" or \"map\""},
     {NULL, 0, 0, NULL, NULL}
 };
 

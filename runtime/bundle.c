@@ -364,7 +364,7 @@ static int read_params(rd *r, bundle *b)
 
 static int read_controls(rd *r, bundle *b)
 {
-    uint32_t n = rd_count(r, 42);
+    uint32_t n = rd_count(r, 47);
     RD_VEC(r, b->controls, n);
     for (uint32_t i = 0; i < n && !r->failed; i++) {
         bc_control c = {0};
@@ -392,6 +392,8 @@ static int read_controls(rd *r, bundle *b)
         c.col = rd_u32(r);
         c.func = rd_u32(r);
         c.package = rd_str(r, b);
+        c.help = rd_str(r, b);
+        c.kind = rd_u8(r);
         b->controls.v[b->controls.n++] = c;
     }
     return r->failed ? -1 : 0;

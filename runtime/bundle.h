@@ -16,7 +16,7 @@
  *   LINE  u32 n; n x (u32 pc, u32 file, u32 line)      sorted by pc
  *   NATV  u32 n; n x (u32 name, u8 argc)               builtins used
  *   PARM  u32 n; n x (u32 name, u32 package, u8 kind, u32 default const)
- *   CTRL  u32 n; n x control (see bc_control, strings as u32 indices)
+ *   CTRL  u32 n; n x control (see bc_control, strings as u32 indices, in field order)
  *   PROF  u32 n; n x (u32 name, u32 title, u32 count, count x u32 id)
  *   META  u32 n; n x (u32 key, u32 value)              packages, uses, sources
  *   SHA2  32 bytes
@@ -84,6 +84,8 @@ typedef struct bc_control {
     uint32_t file, line, col;      /* where the control block starts */
     uint32_t func;                 /* function with the body */
     uint32_t package;              /* string: package name */
+    uint32_t help;                 /* string: help text (the IR 8596 considerations, or the author's) */
+    uint8_t kind;                  /* BC_CTRL_CONTROL, or BC_CTRL_RULE (a manifest check: id is a name) */
 } bc_control;
 
 typedef struct bc_profile {

@@ -80,6 +80,8 @@ typedef enum bc_const_tag {
 
 /* Function kinds in the FUNC section. */
 enum { BC_FUNC_DEF = 0, BC_FUNC_CONTROL = 1 };
+/* Control kinds in the CTRL section. */
+enum { BC_CTRL_CONTROL = 0, BC_CTRL_RULE = 1 };
 /* Site kinds in the SITE section. */
 enum { BC_SITE_REQUIRE = 0, BC_SITE_SCOPE = 1, BC_SITE_WHERE = 2 };
 

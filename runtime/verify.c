@@ -338,7 +338,7 @@ int bundle_verify(bundle *b, const char *name, aip_error *err)
     for (uint32_t i = 0; i < b->controls.n; i++) {
         const bc_control *c = &b->controls.v[i];
         if (c->func >= b->funcs.n || b->funcs.v[c->func].kind != BC_FUNC_CONTROL ||
-            c->focus > 7 || c->enforce > 1 || c->has_attest > 1 ||
+            c->focus > 7 || c->enforce > 1 || c->has_attest > 1 || c->kind > BC_CTRL_RULE ||
             c->priority[0] > 3 || c->priority[1] > 3 || c->priority[2] > 3)
             return tfail(&v, "control", i);
     }

@@ -1111,7 +1111,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     for (uint32_t i = 0; i < b->controls.n; i++) {
         const bc_control *c = &b->controls.v[i];
         const char *id = b->strs.v[c->id];
-        if (!in_profile(b, prof, id))
+        if (c->kind != (o->rules ? BC_CTRL_RULE : BC_CTRL_CONTROL) || (!o->rules && !in_profile(b, prof, id)))
             continue;
         control_result *cr = NULL;
         for (uint32_t k = 0; k < r->ncontrols; k++)

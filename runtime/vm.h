@@ -28,6 +28,7 @@ typedef struct vm_options {
     fail_on fail_on;
     vm_budget budget;
     const val *params;         /* NULL: bundle defaults; else one value per bundle param */
+    int rules;                 /* 0: evaluate the controls; 1: only the rules (manifest checks) */
 } vm_options;
 
 void vm_options_default(vm_options *o);

@@ -60,6 +60,7 @@ static inline void asm_control(asm_ctx *a, const char *id, uint16_t nlocals)
     c.col = 1;
     c.func = a->func;
     c.package = bundle_str(a->b, "t", 1);
+    c.help = c.title;
     BC_PUSH(a->b->controls, c);
 }
 

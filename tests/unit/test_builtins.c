@@ -129,6 +129,35 @@ static void assert_bool_val(val v, int want)
 
 /* ---- table, lookup, undefined propagation ---------------------------------------- */
 
+/* type(x) names every kind; keys() locates each key where its value is */
+static void test_builtins_type_and_key_locations(void **state)
+{
+    (void)state;
+    struct { fnode *n; const char *want; } cases[] = {
+        {mk(FN_NULL), "null"}, {mk_bool(1), "bool"}, {mk_int(1), "int"}, {mk_dbl(1.5), "double"},
+        {mk_str("s"), "string"}, {mk_list(0), "list"}, {mk_map(0), "map"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        val r;
+        assert_int_equal(call("type", &r, 1, V(cases[i].n)), 0);
+        assert_str(r, cases[i].want);
+    }
+    val r;
+    assert_int_equal(call("type", &r, 1, val_undef(NULL)), 0);
+    assert_int_equal(r.kind, VAL_UNDEF);
+    fnode *v = mk_int(7);
+    v->line = 4;
+    v->col = 9;
+    fnode *m = mk_map(1, "owner", v);
+    assert_int_equal(call("keys", &r, 1, V(m)), 0);
+    const fnode *k = r.u.node->u.items[0];
+    assert_int_equal(k->line, 4);
+    assert_int_equal(k->col, 9);
+    assert_ptr_equal(k->parent, m);
+    char path[64];
+    assert_string_equal(fnode_path(k, path, sizeof path), "owner");
+}
+
 static void test_builtins_table(void **state)
 {
     (void)state;
@@ -136,6 +165,7 @@ static void test_builtins_table(void **state)
         {"len", 1, 1}, {"lower", 1, 1}, {"upper", 1, 1}, {"starts_with", 2, 2},
         {"ends_with", 2, 2}, {"contains", 2, 2}, {"matches", 2, 2}, {"days_since", 1, 1},
         {"date", 1, 1}, {"now", 0, 0}, {"semver_cmp", 2, 2}, {"keys", 1, 1}, {"values", 1, 1},
+        {"type", 1, 1},
     };
     size_t n = 0;
     while (aip_builtins[n].name)
@@ -697,6 +727,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtins_table),
+        cmocka_unit_test(test_builtins_type_and_key_locations),
         cmocka_unit_test(test_builtins_undefined_propagates),
         cmocka_unit_test(test_builtins_len),
         cmocka_unit_test(test_builtins_case),
