@@ -760,11 +760,13 @@ static void cg_stmt(cg *g, const ast *s)
     }
     case AST_ATTEST: {
         const ast *w = s->u.attest.within;
-        if (w->kind != AST_DURATION || w->u.i <= 0) {
-            CERR(g->c, g->u, w, "`attest within` needs a positive duration such as 365d");
+        if ((w->kind != AST_DURATION && w->kind != AST_NAME) ||
+            (w->kind == AST_DURATION && w->u.i <= 0)) {
+            CERR(g->c, g->u, w, "`attest within` needs a positive duration such as 365d, or a duration param");
             return;
         }
-        emit(g, OP_ATTEST, (uint32_t)cg_const_expr(g->c, g->u, w, 1));
+        cg_expr(g, w);
+        emit(g, OP_ATTEST, 0);
         g->has_attest = 1;
         return;
     }

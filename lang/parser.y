@@ -562,6 +562,13 @@ stmt
             $$->u.attest.within = NODE(AST_DURATION, @3);
             $$->u.attest.within->u.i = $3;
         }
+    | ATTEST WITHIN name
+        {
+            /* a duration param: attest within review_cycle */
+            $$ = NODE(AST_ATTEST, @$);
+            $$->u.attest.within = NODE(AST_NAME, @3);
+            $$->u.attest.within->u.name = $3.name;
+        }
     ;
 
 opt_where

@@ -81,8 +81,6 @@ static int check_operand(vctx *v, const bc_func *f, uint32_t pc, uint32_t w)
             return vfail(v, pc, "constant index out of range");
         if (op == OP_FIELD && b->consts.v[a].tag != BC_K_STR)
             return vfail(v, pc, "FIELD needs a string constant");
-        if (op == OP_ATTEST && b->consts.v[a].tag != BC_K_DURATION)
-            return vfail(v, pc, "ATTEST needs a duration constant");
         break;
     case BC_OPND_P:
         if (a >= b->params.n)

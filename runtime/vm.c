@@ -1011,9 +1011,13 @@ static int vm_run(vm *m, uint32_t fi)
             }
             break;
         }
-        case OP_ATTEST:
-            do_attest(m, b->kvals[a].u.i);
+        case OP_ATTEST: {
+            val d = POP();
+            if (d.kind != VAL_DURATION || d.u.i <= 0)
+                FAIL("attest within needs a positive duration, got %s", val_kind_name((val_kind)d.kind));
+            do_attest(m, d.u.i);
             break;
+        }
         default:
             FAIL("unknown opcode %u", BC_OP(w));
         }

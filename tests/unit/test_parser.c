@@ -500,7 +500,7 @@ static void test_parser_syntax_errors(void **state)
         {"bad control id", "control pr.aa-01 { }",
          "t.aip:1:9: syntax error: unexpected identifier 'pr', expected control id\n"},
         {"attest needs a duration", "control PR.AA-01 { attest within 365 }",
-         "t.aip:1:34: syntax error: unexpected integer 365, expected duration\n"},
+         "t.aip:1:34: syntax error: unexpected integer 365, expected identifier or duration\n"},
         {"metadata inside a scope", "control PR.AA-01 { for x in y { title \"t\" } }",
          "t.aip:1:33: syntax error: unexpected 'title', expected statement or '}'\n"},
         {"chained comparison", "param p = a < b < c",
@@ -590,7 +590,7 @@ static void test_parser_several_errors(void **state)
         "t.aip:5:16: syntax error: unexpected '==', expected expression\n"
         "t.aip:7:3: syntax error: unexpected 'require', expected ')' (to close '(' at line 6)\n"
         "t.aip:11:17: invalid duration '1y': the unit is d (days), w (weeks), h (hours) or m (minutes)\n"
-        "t.aip:11:17: syntax error: unexpected integer 1y, expected duration\n"
+        "t.aip:11:17: syntax error: unexpected integer 1y, expected identifier or duration\n"
         "t.aip:15:15: syntax error: unexpected end of file, expected expression\n";
     if (strcmp(got, want) != 0) {
         fprintf(stderr, "got\n%swant\n%s", got, want);

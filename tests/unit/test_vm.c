@@ -393,7 +393,8 @@ static bundle *attest_bundle(void)
 {
     asm_ctx a = {bundle_new(), 0};
     asm_control(&a, "GV.OC-01", 0);
-    asm_op(&a, OP_ATTEST, asm_k(a.b, BC_K_DURATION, 365 * 86400));
+    asm_op(&a, OP_CONST, asm_k(a.b, BC_K_DURATION, 365 * 86400));
+    asm_op(&a, OP_ATTEST, 0);
     asm_op(&a, OP_END, 0);
     asm_end(&a);
     a.b->controls.v[0].has_attest = 1;
