@@ -162,6 +162,12 @@ int cli_validate_facts(const bundle *b, const facts *f, int64_t today)
     vm_options_default(&o);
     o.today = today;
     o.rules = 1;
+    /* The manifest rules walk every entry: their step budget grows with the
+     * input (about 100 steps per byte covers the stdlib rules many times
+     * over) so a large inventory validates, while a runaway rule still stops. */
+    size_t bytes = facts_input_bytes(f);
+    if (bytes > o.budget.max_steps / 100)
+        o.budget.max_steps = (uint64_t)bytes * 100;
     aip_error err;
     eval_result *r = vm_eval(b, f, &o, &err);
     if (!r) {

@@ -630,6 +630,11 @@ const char *fb_file_name(const fbuild *b)
     return b->name;
 }
 
+size_t facts_input_bytes(const facts *f)
+{
+    return f->total_in;
+}
+
 const facts_limits *fb_limits(const fbuild *b)
 {
     return &b->f->lim;

@@ -83,6 +83,9 @@ int facts_load_file(facts *f, const char *path, facts_format fmt, aip_error *err
 int facts_load_buffer(facts *f, const char *name, const char *buf, size_t len,
                       facts_format fmt, aip_error *err);
 
+/* Bytes of input loaded so far, over all files. */
+size_t facts_input_bytes(const facts *f);
+
 /* The merged document: a map (empty when nothing was loaded). */
 const fnode *facts_root(const facts *f);
 /* Loaded files, in load order: name and lower-case hex SHA-256 of the bytes. */

@@ -178,9 +178,10 @@ static void test_compiler_deterministic_and_round_trip(void **state)
     assert_memory_equal(br, ba, la);
     assert_string_equal(r->sha256_hex, a->sha256_hex);
     /* what the tables say */
-    assert_int_equal(r->controls.n, 3);   /* two controls, then the manifest rule `uses` brought in */
-    assert_int_equal(r->controls.v[2].kind, BC_CTRL_RULE);
-    assert_string_equal(r->strs.v[r->controls.v[2].id], "document");
+    assert_true(r->controls.n > 2);   /* two controls, then the manifest rules `uses` brought in */
+    for (uint32_t i = 2; i < r->controls.n; i++)
+        assert_int_equal(r->controls.v[i].kind, BC_CTRL_RULE);
+    assert_string_equal(r->strs.v[r->controls.v[2].id], "required");
     assert_string_equal(r->strs.v[r->controls.v[0].id], "GV.OC-01");   /* CSF order, not source order */
     assert_int_equal(r->controls.v[0].has_attest, 1);
     const bc_control *c = &r->controls.v[1];
