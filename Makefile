@@ -136,6 +136,7 @@ deps:
 	@sh scripts/deps.sh
 
 test: deps
+	@sh scripts/test-deps.sh
 	@$(MAKE) --no-print-directory check-headers $(UNIT_BIN) $(BIN)
 	@sh tests/run-all.sh $(BIN) $(UNIT_BIN)
 

@@ -1,4 +1,11 @@
-/* cli/cmd_eval.c - `aip eval`: a policy and facts in, a verdict report out. */
+/* cli/cmd_eval.c - `aip eval`: a policy and facts in, verdict reports out.
+ *
+ * One evaluation, any number of reports: `--format F [-o FILE]` for one (the
+ * default is text on standard output), `--report F=FILE` (repeatable) for
+ * several. Every report file is written to a temporary file beside it and
+ * renamed only when all reports were written, so a failure leaves the old
+ * reports as they were.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +16,16 @@
 #include "runtime/params.h"
 #include "runtime/report.h"
 #include "runtime/vm.h"
+#include "runtime/waivers.h"
+
+enum { MAX_REPORTS = 16 };
+
+typedef struct report_req {
+    const report_format *fmt;
+    const char *path;          /* "-" for standard output */
+    outfile of;
+    int open;
+} report_req;
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -21,18 +38,62 @@ static int parse_u64(const char *s, uint64_t *out)
     return 0;
 }
 
+static const char *format_list(void)
+{
+    return "text or json";
+}
+
+/* Write every requested report; commit them all, or none. Returns 0 or EXIT_INTERNAL. */
+static int write_reports(report_req *reqs, int n, const eval_result *r, const bundle *b, const report_opts *base,
+                         int nocolor)
+{
+    aip_error err;
+    int failed = 0;
+    for (int i = 0; i < n && !failed; i++) {
+        FILE *fp = outfile_open(reqs[i].path, &reqs[i].of, &err);
+        if (!fp) {
+            aip_error_print(&err, stderr);
+            failed = 1;
+            break;
+        }
+        reqs[i].open = 1;
+        report_opts o = *base;
+        o.color = !nocolor && !strcmp(reqs[i].path, "-") && !strcmp(reqs[i].fmt->name, "text") && cli_color(stdout);
+        if (reqs[i].fmt->write(fp, r, b, &o) != 0) {
+            fprintf(stderr, "aip: error: cannot write the %s report to %s\n", reqs[i].fmt->name,
+                    strcmp(reqs[i].path, "-") ? reqs[i].path : "standard output");
+            failed = 1;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (!reqs[i].open)
+            continue;
+        if (failed) {
+            outfile_abort(&reqs[i].of);
+        } else if (outfile_commit(&reqs[i].of, &err) != 0) {
+            aip_error_print(&err, stderr);
+            failed = 1;
+        }
+        reqs[i].open = 0;
+    }
+    return failed ? EXIT_INTERNAL : 0;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     cli_args a;
     cli_args_init(&a, "eval", argc, argv);
     const char **srcs = calloc((size_t)argc + 1, sizeof *srcs);
     const char **facts_files = calloc((size_t)argc + 1, sizeof *facts_files);
-    int nsrc = 0, nfacts = 0, k, rc = EXIT_INPUT, nocolor = 0, novalidate = 0;
-    const char *pos, *out = "-", *format = "text", *params_file = NULL, *now = NULL;
+    int nsrc = 0, nfacts = 0, k, rc = EXIT_INPUT, nocolor = 0, novalidate = 0, nreq = 0;
+    const char *pos, *out = NULL, *format = NULL, *params_file = NULL, *now = NULL, *waivers_file = NULL;
+    report_req reqs[MAX_REPORTS];
+    memset(reqs, 0, sizeof reqs);
+    report_opts ropts = {0};
     vm_options o;
     vm_options_default(&o);
     bundle *b = NULL;
-    facts *f = NULL, *pstore = NULL;
+    facts *f = NULL, *pstore = NULL, *wstore = NULL;
     eval_result *r = NULL;
     arena mem;
     arena_init(&mem);
@@ -52,7 +113,8 @@ int cmd_eval(int argc, char **argv)
             continue;
         }
         static const char *const with_value[] = {"-f", "--facts", "-o", "--output", "--format", "--profile",
-                                                 "--params", "--now", "--fail-on", "--max-steps", "--max-memory"};
+                                                 "--params", "--now", "--fail-on", "--max-steps", "--max-memory",
+                                                 "--report", "--base", "--waivers"};
         int known = 0;
         for (size_t i = 0; i < sizeof with_value / sizeof with_value[0] && !known; i++)
             known = !strcmp(a.opt, with_value[i]);
@@ -69,6 +131,30 @@ int cmd_eval(int argc, char **argv)
             out = v;
         } else if (!strcmp(a.opt, "--format")) {
             format = v;
+        } else if (!strcmp(a.opt, "--report")) {
+            const char *eq = strchr(v, '=');
+            char name[32];
+            if (!eq || eq == v || !eq[1] || (size_t)(eq - v) >= sizeof name) {
+                rc = cli_usage("eval", "--report takes FORMAT=FILE, not '%s'", v);
+                goto done;
+            }
+            memcpy(name, v, (size_t)(eq - v));
+            name[eq - v] = '\0';
+            const report_format *fmt = report_format_find(name);
+            if (!fmt) {
+                rc = cli_usage("eval", "--report: unknown format '%s' (%s)", name, format_list());
+                goto done;
+            }
+            if (nreq == MAX_REPORTS - 1) {
+                rc = cli_usage("eval", "at most %d reports", MAX_REPORTS - 1);
+                goto done;
+            }
+            reqs[nreq].fmt = fmt;
+            reqs[nreq++].path = eq + 1;
+        } else if (!strcmp(a.opt, "--base")) {
+            ropts.base = v;
+        } else if (!strcmp(a.opt, "--waivers")) {
+            waivers_file = v;
         } else if (!strcmp(a.opt, "--profile")) {
             o.profile = v;
         } else if (!strcmp(a.opt, "--params")) {
@@ -91,16 +177,13 @@ int cmd_eval(int argc, char **argv)
                 rc = cli_usage("eval", "--max-steps takes a positive integer");
                 goto done;
             }
-        } else if (!strcmp(a.opt, "--max-memory")) {
+        } else {   /* --max-memory */
             uint64_t mb;
             if (parse_u64(v, &mb) != 0 || !mb || mb > (1u << 20)) {
                 rc = cli_usage("eval", "--max-memory takes a size in MiB (1 to 1048576)");
                 goto done;
             }
             o.budget.max_memory = (size_t)mb << 20;
-        } else {
-            rc = cli_usage("eval", "unknown option %s", a.opt);
-            goto done;
         }
     }
     if (!nsrc) {
@@ -111,10 +194,15 @@ int cmd_eval(int argc, char **argv)
         rc = cli_usage("eval", "missing facts: give at least one -f FILE");
         goto done;
     }
-    int json = !strcmp(format, "json");
-    if (!json && strcmp(format, "text")) {
-        rc = cli_usage("eval", "--format takes text or json, not '%s'", format);
-        goto done;
+    /* the main report: --format/-o, or text on stdout unless only --report was asked for */
+    if (format || out || !nreq) {
+        const report_format *fmt = report_format_find(format ? format : "text");
+        if (!fmt) {
+            rc = cli_usage("eval", "--format takes %s, not '%s'", format_list(), format);
+            goto done;
+        }
+        reqs[nreq].fmt = fmt;
+        reqs[nreq++].path = out ? out : "-";
     }
     if (now) {
         if (strlen(now) != 10 || date_parse_days(now, 10, &o.today) != 0) {
@@ -151,35 +239,40 @@ int cmd_eval(int argc, char **argv)
             goto done;
         }
     }
+    waiver *waivers = NULL;
+    uint32_t nwaivers = 0;
+    const char *waivers_sha = NULL;
+    if (waivers_file && waivers_load(waivers_file, &wstore, &mem, &waivers, &nwaivers, &waivers_sha, &err) != 0) {
+        aip_error_print(&err, stderr);
+        goto done;
+    }
     r = vm_eval(b, f, &o, &err);
     if (!r) {
         aip_error_print(&err, stderr);
         goto done;
     }
-    outfile of;
-    FILE *fp = outfile_open(out, &of, &err);
-    if (!fp) {
-        aip_error_print(&err, stderr);
-        rc = EXIT_INTERNAL;
-        goto done;
+    if (params_file) {
+        r->params_file = params_file;
+        r->params_sha256 = facts_file_sha256(pstore, 0);
     }
-    int wr = json ? report_json(fp, r, b) : report_text(fp, r, b, !nocolor && !strcmp(out, "-") && cli_color(stdout));
-    if (wr != 0) {
-        outfile_abort(&of);
-        fprintf(stderr, "aip: error: cannot write the report to %s\n", strcmp(out, "-") ? out : "standard output");
-        rc = EXIT_INTERNAL;
-        goto done;
+    if (waivers_file) {
+        r->waivers_file = waivers_file;
+        r->waivers_sha256 = waivers_sha;
+        waivers_apply(r, waivers, nwaivers, o.today, o.fail_on);
+        for (uint32_t i = 0; i < nwaivers; i++)
+            if (waivers[i].status == WAIVER_EXPIRED)
+                fprintf(stderr, "%s:%u:%u: warning: waiver %s for %s expired on %s and has no effect\n",
+                        waivers[i].file, waivers[i].line, waivers[i].col, waivers[i].id, waivers[i].control,
+                        waivers[i].expires);
     }
-    if (outfile_commit(&of, &err) != 0) {
-        aip_error_print(&err, stderr);
-        rc = EXIT_INTERNAL;
-        goto done;
-    }
-    rc = r->gate_failed ? EXIT_GATE : EXIT_PASS;
+    rc = write_reports(reqs, nreq, r, b, &ropts, nocolor);
+    if (rc == 0)
+        rc = r->gate_failed ? EXIT_GATE : EXIT_PASS;
 done:
     eval_result_free(r);
     facts_free(f);
     facts_free(pstore);
+    facts_free(wstore);
     bundle_free(b);
     arena_free(&mem);
     free(srcs);

@@ -605,6 +605,19 @@ static bundle *build(compiler *c)
     free(refs);
     check_profiles(c);
 
+    /* CSF 2.0 names of the functions and categories the controls belong to,
+     * for reports (the runtime has no catalog of its own) */
+    for (uint32_t i = 0; i < b->controls.n; i++) {
+        const char *cid = b->strs.v[b->controls.v[i].id];
+        const csf_entry *e = b->controls.v[i].kind == BC_CTRL_CONTROL ? csf_find(c->cat, cid) : NULL;
+        for (const csf_entry *up = e ? e->parent : NULL; up; up = up->parent) {
+            char key[48];
+            snprintf(key, sizeof key, "csf:%s", up->id);
+            if (!bundle_meta(b, key))
+                add_meta(c, key, up->title);
+        }
+    }
+
     /* provenance: packages, manifest formats, sources and their hashes */
     for (uint32_t i = 0; i < c->nunits; i++) {
         cunit *u = c->units[i];

@@ -1222,12 +1222,14 @@ int facts_build_end(fbuild *b, aip_error *err)
                     "incomplete document: a list or map is not closed");
         else if (!b->doc)
             fb_fail(b, 1, 1, "no document (the top level must be a map)");
-        else if (b->doc->kind != FN_MAP)
+        else if (f->lim.any_root && f->nfiles > 0)
+            fb_fail(b, 0, 0, "only one document can be loaded here");
+        else if (b->doc->kind != FN_MAP && !f->lim.any_root)
             fb_fail(b, b->doc->line, b->doc->col, "the top-level value must be a map, not %s",
                     kind_names[b->doc->kind]);
         else if (f->nfiles >= f->lim.max_files || f->nfiles >= FNODE_NO_FILE)
             fb_fail(b, 0, 0, "more than %u facts files (limit: max_files)", f->lim.max_files);
-        else
+        else if (b->doc->kind == FN_MAP)
             merge_check_map(b, f->root, b->doc);
     }
     if (b->failed) {
@@ -1246,7 +1248,7 @@ int facts_build_end(fbuild *b, aip_error *err)
     ff->sha256[0] = '\0';
     if (b->has_sha)
         sha_hex(b->sha, ff->sha256);
-    if (f->root->n == 0)
+    if (f->root->n == 0 || b->doc->kind != FN_MAP)
         f->root = b->doc;
     else
         f->root = merge_map(a, f->root, b->doc);

@@ -63,6 +63,8 @@ typedef struct facts_limits {
     size_t max_string;          /* bytes in one string or key (default 1 MiB) */
     size_t max_total;           /* bytes of input over all files (default 1 GiB) */
     unsigned max_files;         /* number of files (default 1024) */
+    int any_root;               /* accept a top-level value that is not a map (one
+                                   document, no merging): waivers files are lists */
 } facts_limits;
 
 typedef enum facts_format { FACTS_AUTO, FACTS_JSON, FACTS_YAML } facts_format;
@@ -86,7 +88,8 @@ int facts_load_buffer(facts *f, const char *name, const char *buf, size_t len,
 /* Bytes of input loaded so far, over all files. */
 size_t facts_input_bytes(const facts *f);
 
-/* The merged document: a map (empty when nothing was loaded). */
+/* The merged document: a map (empty when nothing was loaded), or with
+ * any_root the one document loaded, whatever its kind. */
 const fnode *facts_root(const facts *f);
 /* Loaded files, in load order: name and lower-case hex SHA-256 of the bytes. */
 unsigned facts_file_count(const facts *f);

@@ -32,6 +32,45 @@ int report_json(FILE *out, const eval_result *r, const bundle *b);
  * an inventory cannot drive the terminal. b may be NULL. */
 int report_text(FILE *out, const eval_result *r, const bundle *b, int color);
 
+/* ---- every format behind one signature (runtime/report.c) ----------------- */
+
+typedef struct report_opts {
+    const char *base;    /* directory facts paths are shown relative to (SARIF
+                            artifact URIs; "." or NULL: as given) */
+    int color;           /* text: ANSI colour */
+    size_t max_bytes;    /* markdown: truncate past this many bytes (0: 60000) */
+} report_opts;
+
+typedef int (*report_fn)(FILE *out, const eval_result *r, const bundle *b, const report_opts *o);
+
+typedef struct report_format {
+    const char *name;    /* as given to --format: "text", "json", "sarif", ... */
+    report_fn write;
+    const char *ext;     /* usual file extension, for messages */
+} report_format;
+
+/* text json sarif junit markdown html oscal, ending with {NULL}. */
+extern const report_format report_formats[];
+/* The format called name, or NULL. */
+const report_format *report_format_find(const char *name);
+
+/* SARIF 2.1.0 (runtime/report_sarif.c): one rule per control, one result per
+ * finding, waived findings with suppressions. */
+int report_sarif(FILE *out, const eval_result *r, const bundle *b, const report_opts *o);
+/* JUnit XML (runtime/report_junit.c): a testsuite per CSF function, a
+ * testcase per control. */
+int report_junit(FILE *out, const eval_result *r, const bundle *b, const report_opts *o);
+/* Markdown for a pull-request comment (runtime/report_markdown.c). */
+int report_markdown(FILE *out, const eval_result *r, const bundle *b, const report_opts *o);
+/* One self-contained HTML page for auditors (runtime/report_html.c). */
+int report_html(FILE *out, const eval_result *r, const bundle *b, const report_opts *o);
+/* OSCAL 1.1.3 assessment-results (runtime/report_oscal.c). */
+int report_oscal(FILE *out, const eval_result *r, const bundle *b, const report_opts *o);
+
+/* CSF 2.0 names the compiler records in the bundle (META "csf:PR" ->
+ * "Protect", "csf:PR.AA" -> "Identity Management, ..."); NULL when absent. */
+const char *report_csf_name(const bundle *b, const char *id, size_t id_len);
+
 /* ---- helpers shared by writers (implemented in runtime/result.c) -------- */
 
 /* Focus areas in bit order: bit 0 secure, bit 1 defend, bit 2 thwart. */

@@ -54,6 +54,56 @@ static void write_facts(jw *w, const eval_result *r)
     jw_array_end(w);
 }
 
+/* "params": {"file", "sha256"} or null. */
+static void write_params(jw *w, const eval_result *r)
+{
+    jw_key(w, "params");
+    if (!r->params_file) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_member_string(w, "file", r->params_file);
+    jw_member_string(w, "sha256", r->params_sha256);
+    jw_object_end(w);
+}
+
+/* "waivers": {"file", "sha256", "entries": [...]} or null. */
+static void write_waivers(jw *w, const eval_result *r)
+{
+    jw_key(w, "waivers");
+    if (!r->waivers_file) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_member_string(w, "file", r->waivers_file);
+    jw_member_string(w, "sha256", r->waivers_sha256);
+    jw_key(w, "entries");
+    jw_array_begin(w);
+    for (uint32_t i = 0; i < r->nwaivers; i++) {
+        const waiver *x = &r->waivers[i];
+        jw_object_begin(w);
+        jw_member_string(w, "id", x->id);
+        jw_member_string(w, "control", x->control);
+        jw_member_string(w, "target", x->target);
+        jw_member_string(w, "reason", x->reason);
+        jw_member_string(w, "approved_by", x->approved_by);
+        jw_member_string(w, "expires", x->expires);
+        jw_member_string(w, "status", waiver_status_name(x->status));
+        jw_member_int(w, "matched", x->matched);
+        jw_key(w, "location");
+        jw_object_begin(w);
+        jw_member_string(w, "file", x->file);
+        jw_member_int(w, "line", x->line);
+        jw_member_int(w, "column", x->col);
+        jw_object_end(w);
+        jw_object_end(w);
+    }
+    jw_array_end(w);
+    jw_object_end(w);
+}
+
 /* "focus": the set areas in order; "priority": the areas with a priority. */
 static void write_focus_priority(jw *w, const control_result *c)
 {
@@ -134,6 +184,7 @@ static void write_finding(jw *w, const finding *f)
     } else {
         jw_null(w);
     }
+    jw_member_string(w, "waived_by", f->waived_by ? f->waived_by->id : NULL);
     jw_object_end(w);
 }
 
@@ -185,6 +236,8 @@ int report_json(FILE *out, const eval_result *r, const bundle *b)
     write_tool(&w);
     write_bundle(&w, r, b);
     write_facts(&w, r);
+    write_params(&w, r);
+    write_waivers(&w, r);
     jw_member_string(&w, "evaluated_at", r->evaluated_at);
     jw_member_string(&w, "profile", r->profile);
     jw_member_string(&w, "fail_on", r->fail_on ? r->fail_on : "mandatory");

@@ -214,7 +214,8 @@ static void write_location_line(FILE *out, const finding *f)
 
 static void write_finding(FILE *out, const finding *f)
 {
-    fputs(f->kind == FINDING_MISSING_EVIDENCE ? "      missing evidence" : "      violation", out);
+    fputs(f->kind == FINDING_MISSING_EVIDENCE ? "      missing evidence" : f->waived_by ? "      waived violation"
+                                                                                     : "      violation", out);
     if (f->subject) {
         fputs(" [", out);
         text_put(out, f->subject);
@@ -224,6 +225,37 @@ static void write_finding(FILE *out, const finding *f)
     text_put(out, f->message);
     putc('\n', out);
     write_location_line(out, f);
+    if (f->waived_by) {
+        fputs("        waived by ", out);
+        text_put(out, f->waived_by->id);
+        fputs(" (", out);
+        text_put(out, f->waived_by->approved_by);
+        fputs(", until ", out);
+        text_put(out, f->waived_by->expires);
+        fputs("): ", out);
+        text_put(out, f->waived_by->reason);
+        putc('\n', out);
+    }
+}
+
+/* Expired and unused waivers are said plainly: an expired one had no effect. */
+static void write_waivers(FILE *out, const eval_result *r)
+{
+    for (uint32_t i = 0; i < r->nwaivers; i++) {
+        const waiver *x = &r->waivers[i];
+        if (x->status == WAIVER_ACTIVE)
+            continue;
+        fputs(x->status == WAIVER_EXPIRED ? "  waiver expired (no effect): " : "  waiver unused (matched nothing): ",
+              out);
+        text_put(out, x->id);
+        fputs(" for ", out);
+        text_put(out, x->control);
+        fputs(" target ", out);
+        text_put(out, x->target);
+        fputs(x->status == WAIVER_EXPIRED ? ", expired " : ", expires ", out);
+        text_put(out, x->expires);
+        fprintf(out, " (%s:%u)\n", x->file ? x->file : "?", (unsigned)x->line);
+    }
 }
 
 static void write_summary(FILE *out, const eval_result *r, int color)
@@ -262,6 +294,13 @@ int report_text(FILE *out, const eval_result *r, const bundle *b, int color)
             write_finding(out, &c->findings[k]);
     }
     putc('\n', out);
+    int shown = 0;
+    for (uint32_t i = 0; i < r->nwaivers; i++)
+        shown += r->waivers[i].status != WAIVER_ACTIVE;
+    if (shown) {
+        write_waivers(out, r);
+        putc('\n', out);
+    }
     write_summary(out, r, color);
     if (fflush(out) != 0 || ferror(out))
         return -1;

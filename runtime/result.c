@@ -98,3 +98,13 @@ const char *report_bundle_str(const bundle *b, uint32_t i, size_t *len)
         *len = i < b->str_lens.n ? b->str_lens.v[i] : strlen(b->strs.v[i]);
     return b->strs.v[i];
 }
+
+const char *waiver_status_name(waiver_status s)
+{
+    switch (s) {
+    case WAIVER_ACTIVE: return "active";
+    case WAIVER_UNUSED: return "unused";
+    case WAIVER_EXPIRED: return "expired";
+    }
+    return "invalid";
+}

@@ -31,6 +31,27 @@ const char *verdict_name(verdict v);   /* "not_applicable", "pass", ... */
 int verdict_parse(const char *s, verdict *out);  /* 0 ok, -1 unknown word */
 
 typedef enum finding_kind { FINDING_VIOLATION, FINDING_MISSING_EVIDENCE } finding_kind;
+
+/* A waiver from --waivers (runtime/waivers.c) and what became of it. */
+typedef enum waiver_status {
+    WAIVER_ACTIVE,    /* unexpired and covered at least one violation */
+    WAIVER_UNUSED,    /* unexpired but matched no violation */
+    WAIVER_EXPIRED    /* past its expiry date: no effect */
+} waiver_status;
+const char *waiver_status_name(waiver_status s);   /* "active", "unused", "expired" */
+
+typedef struct waiver {
+    const char *id;            /* the entry's `id`, or "waivers[N]" */
+    const char *control;       /* subcategory id the waiver applies to */
+    const char *target;        /* an ai_systems[] id, or a finding path pattern (* and ? wildcards) */
+    const char *reason;
+    const char *approved_by;
+    const char *expires;       /* YYYY-MM-DD */
+    const char *file;          /* where it is written */
+    uint32_t line, col;
+    waiver_status status;
+    uint32_t matched;          /* violations it covered */
+} waiver;
 const char *finding_kind_name(finding_kind k);   /* "violation", "missing_evidence" */
 
 typedef struct finding {
@@ -42,6 +63,7 @@ typedef struct finding {
     uint32_t line, col;        /* 0 when no file */
     const char *policy_file;   /* the require / scope / attest in the policy */
     uint32_t policy_line, policy_col;
+    const waiver *waived_by;   /* the active waiver covering this violation, or NULL */
 } finding;
 
 typedef struct control_result {
@@ -78,6 +100,12 @@ typedef struct eval_result {
     const char **fact_files;
     const char **fact_sha256;
     uint32_t nfact_files;
+    /* the params and waivers files given (NULL when none), with their SHA-256 */
+    const char *params_file, *params_sha256;
+    const char *waivers_file, *waivers_sha256;
+    /* every waiver of the waivers file, in file order, with its status */
+    waiver *waivers;
+    uint32_t nwaivers;
 } eval_result;
 
 #endif

@@ -1056,6 +1056,21 @@ static verdict block_verdict(const vm *m, int errored)
     return VERDICT_NOT_APPLICABLE;
 }
 
+void eval_summarize(eval_result *r, fail_on fo)
+{
+    memset(&r->summary, 0, sizeof r->summary);
+    r->gate_failed = 0;
+    for (uint32_t k = 0; k < r->ncontrols; k++) {
+        const control_result *cr = &r->controls[k];
+        r->summary.counts[cr->verdict]++;
+        r->summary.total++;
+        int gating = cr->verdict == VERDICT_FAIL || cr->verdict == VERDICT_ERROR || cr->verdict == VERDICT_UNKNOWN;
+        if (gating && (fo == FAIL_ON_ANY || (fo == FAIL_ON_MANDATORY && cr->enforce == 0)))
+            r->gate_failed = 1;
+    }
+    r->fail_on = fo == FAIL_ON_ANY ? "any" : fo == FAIL_ON_NONE ? "none" : "mandatory";
+}
+
 eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_error *err)
 {
     const bc_profile *prof = NULL;
@@ -1152,15 +1167,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
             cr->verdict = v;
         arena_reset(&m.eval);
     }
-    for (uint32_t k = 0; k < r->ncontrols; k++) {
-        const control_result *cr = &r->controls[k];
-        r->summary.counts[cr->verdict]++;
-        r->summary.total++;
-        int gating = cr->verdict == VERDICT_FAIL || cr->verdict == VERDICT_ERROR || cr->verdict == VERDICT_UNKNOWN;
-        if (gating && (o->fail_on == FAIL_ON_ANY || (o->fail_on == FAIL_ON_MANDATORY && cr->enforce == 0)))
-            r->gate_failed = 1;
-    }
-    r->fail_on = o->fail_on == FAIL_ON_ANY ? "any" : o->fail_on == FAIL_ON_NONE ? "none" : "mandatory";
+    eval_summarize(r, o->fail_on);
     char day[16];
     date_format_days(o->today, day);
     r->evaluated_at = arena_strdup(&r->mem, day);

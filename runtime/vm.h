@@ -40,4 +40,8 @@ void vm_options_default(vm_options *o);
 eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_error *err);
 void eval_result_free(eval_result *r);
 
+/* Recompute r's summary counts and gate from its control verdicts (after
+ * waivers change verdicts). */
+void eval_summarize(eval_result *r, fail_on fo);
+
 #endif

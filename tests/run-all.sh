@@ -15,12 +15,15 @@ suite() {
 suite sh tests/run-unit.sh "$@"
 suite sh tests/golden/run.sh "$AIP"
 suite sh tests/run-policy-tests.sh "$AIP"
+for t in tests/report/*.sh; do
+    [ -f "$t" ] && suite sh "$t" "$AIP"
+done
 # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s), listed below:"
 upass=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\.$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
 ufail=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s), listed below:$/\1/p' "$log" | awk '{s+=$1} END {print s+0}')
-# golden and policy tests: "golden: N passed, N failed" / "N passed, N failed"
-opass=$(sed -n 's/^\(golden: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | awk '{s+=$1} END {print s+0}')
-ofail=$(sed -n 's/^\(golden: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed$/\3/p' "$log" | awk '{s+=$1} END {print s+0}')
+# the other suites: "NAME: N passed, N failed" / "N passed, N failed"
+opass=$(sed -n 's/^\([a-z-]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$log" | awk '{s+=$1} END {print s+0}')
+ofail=$(sed -n 's/^\([a-z-]*: \)\{0,1\}\([0-9]*\) passed, \([0-9]*\) failed$/\3/p' "$log" | awk '{s+=$1} END {print s+0}')
 rm -f "$log" "$part"
 pass=$((upass + opass))
 fail=$((ufail + ofail))
