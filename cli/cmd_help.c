@@ -42,6 +42,11 @@ static const struct {
      "unknown keys and cross-references. One file:line:col: error: line per problem;\n"
      "exit 0 when valid, 2 otherwise. `aip eval` runs the same checks first when the policy\n"
      "declares `uses manifest`; --no-validate skips them.\n"},
+    {"facts",
+     "usage: aip facts FILES... [--locations]\n"
+     "Print the loaded and merged facts as canonical JSON (keys sorted). With --locations\n"
+     "every value becomes {\"at\": \"file:line:col\", \"value\": ...}. Exit 2 with a located\n"
+     "message on bad input.\n"},
     {"version", "usage: aip version\nPrint the version and the bundle format it reads.\n"},
 };
 
@@ -63,6 +68,7 @@ int cmd_help(int argc, char **argv)
           "  check    compile only; print diagnostics\n"
           "  test     run policy tests (*_test.aip)\n"
           "  validate check inventory manifests against their format\n"
+          "  facts    print loaded facts as canonical JSON\n"
           "  disasm   print a bundle readably\n"
           "  version  print the version\n"
           "  help     this text, or `aip help COMMAND`\n\n"
