@@ -42,6 +42,11 @@ static const struct {
      "unknown keys and cross-references. One file:line:col: error: line per problem;\n"
      "exit 0 when valid, 2 otherwise. `aip eval` runs the same checks first when the policy\n"
      "declares `uses manifest`; --no-validate skips them.\n"},
+    {"inspect",
+     "usage: aip inspect BUNDLE|SOURCES [--format text|json]\n"
+     "Show what a bundle holds: its SHA-256 and provenance, every control with its metadata\n"
+     "and whether requirements or an attestation decide it, manifest rules, profiles, and\n"
+     "params with their types and defaults.\n"},
     {"facts",
      "usage: aip facts FILES... [--locations]\n"
      "Print the loaded and merged facts as canonical JSON (keys sorted). With --locations\n"
@@ -69,6 +74,7 @@ int cmd_help(int argc, char **argv)
           "  test     run policy tests (*_test.aip)\n"
           "  validate check inventory manifests against their format\n"
           "  facts    print loaded facts as canonical JSON\n"
+          "  inspect  show a bundle's controls, profiles and params\n"
           "  disasm   print a bundle readably\n"
           "  version  print the version\n"
           "  help     this text, or `aip help COMMAND`\n\n"
