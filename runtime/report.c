@@ -18,6 +18,7 @@ static int write_text(FILE *out, const eval_result *r, const bundle *b, const re
 const report_format report_formats[] = {
     {"text", write_text, "txt"},
     {"json", write_json, "json"},
+    {"sarif", report_sarif, "sarif"},
     {"oscal", report_oscal, "json"},
     {NULL, NULL, NULL},
 };
