@@ -19,6 +19,8 @@ const report_format report_formats[] = {
     {"text", write_text, "txt"},
     {"json", write_json, "json"},
     {"sarif", report_sarif, "sarif"},
+    {"junit", report_junit, "xml"},
+    {"markdown", report_markdown, "md"},
     {"oscal", report_oscal, "json"},
     {NULL, NULL, NULL},
 };
