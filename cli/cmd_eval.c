@@ -40,7 +40,7 @@ static int parse_u64(const char *s, uint64_t *out)
 
 static const char *format_list(void)
 {
-    return "text, json, sarif, junit, markdown or oscal";
+    return "text, json, sarif, junit, markdown, html or oscal";
 }
 
 /* Write every requested report; commit them all, or none. Returns 0 or EXIT_INTERNAL. */

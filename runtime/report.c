@@ -21,6 +21,7 @@ const report_format report_formats[] = {
     {"sarif", report_sarif, "sarif"},
     {"junit", report_junit, "xml"},
     {"markdown", report_markdown, "md"},
+    {"html", report_html, "html"},
     {"oscal", report_oscal, "json"},
     {NULL, NULL, NULL},
 };
