@@ -4,7 +4,9 @@
 #   make test                 build and run every test (unit, golden, policy)
 #   make demo                 evaluate the shipped example
 #   make SANITIZER=address,undefined test   the suite under ASan+UBSan (own build dir)
+#   make bench                the performance benchmark (bench/run.sh, docs/performance.md)
 #   make golden-update        rewrite expected golden outputs (review the diff!)
+#   make fuzz FUZZ_SECONDS=N  libFuzzer harnesses (clang), N seconds each (build/fuzz/)
 #   make install PREFIX=/usr/local
 #   V=1                       show full commands
 #
@@ -76,21 +78,23 @@ ifneq ($(CONFIG),release)
   BIN = $(B)/bin/aip
 endif
 
-.PHONY: all test unit golden policy-test demo deps golden-update install clean check-headers
+.PHONY: all test unit golden policy-test demo deps golden-update install clean check-headers bench fuzz fuzz-build lint valgrind
 # Keep test objects (make would delete them as intermediates of the link rule).
 .SECONDARY:
 all: $(BIN)
 
 # ---- generated front end ---------------------------------------------------
-$(GEN_PARSER): lang/parser.y
+# Pattern rules over build/<config>/, so every config (and build/fuzz) gets its
+# own generated parser, lexer and embedded stdlib from the same recipe.
+build/%/lang/parser.c: lang/parser.y
 	@mkdir -p $(dir $@)
 	@echo "  BISON   $<"
 	$(Q)$(BISON) -Wall -Wcounterexamples -Werror -d -o $@ $<
 
-$(GEN_LEXER): lang/lexer.l $(GEN_PARSER)
+build/%/lang/lexer.c: lang/lexer.l build/%/lang/parser.c
 	@mkdir -p $(dir $@)
 	@echo "  FLEX    $<"
-	$(Q)$(FLEX) --header-file=$(B)/lang/lexer.h -o $@ $<
+	$(Q)$(FLEX) --header-file=$(dir $@)lexer.h -o $@ $<
 
 # flex/bison output may relax warnings; nothing else may.
 GEN_RELAX = -Wno-unused-function -Wno-unused-parameter -Wno-sign-compare \
@@ -103,7 +107,7 @@ $(B)/lang/lexer.o: $(GEN_LEXER)
 	$(Q)$(CC) $(CFLAGS_ALL) $(GEN_RELAX) -c -o $@ $<
 
 # ---- stdlib compiled into the binary ----------------------------------------
-$(GEN_STDLIB): $(STDLIB_FILES) scripts/embed.sh
+build/%/stdlib/stdlib_data.c: $(STDLIB_FILES) scripts/embed.sh
 	@mkdir -p $(dir $@)
 	@echo "  EMBED   stdlib"
 	$(Q)sh scripts/embed.sh $(STDLIB_FILES) > $@.tmp && mv $@.tmp $@
@@ -163,11 +167,94 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BIN)
 	@sh scripts/demo.sh $(BIN)
 
+# Static analysis: cppcheck over every module, no findings allowed.
+lint: $(GEN_PARSER) $(GEN_LEXER)
+	@command -v cppcheck >/dev/null || { echo "lint needs cppcheck: apt-get install cppcheck"; exit 1; }
+	cppcheck --quiet --enable=warning,portability --inline-suppr --error-exitcode=1 \
+	    -I. -I$(B) --std=c11 -D_POSIX_C_SOURCE=200809L lang compiler runtime cli
+
+# The golden suite under valgrind memcheck: no error, no leak.
+valgrind: $(BIN)
+	@command -v valgrind >/dev/null || { echo "valgrind needs valgrind: apt-get install valgrind"; exit 1; }
+	@VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" \
+	    sh tests/golden/run.sh $(BIN)
+
+# ---- benchmark: bench/run.sh prints the table of docs/performance.md ----------
+build/bench/libyaml-parse: bench/libyaml-parse.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $< -lyaml
+
+bench: $(BIN) build/bench/libyaml-parse
+	@sh bench/run.sh $(BIN)
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aip
 
+# ---- fuzzing (libFuzzer, clang) ----------------------------------------------
+# The library is rebuilt with clang into build/fuzz/ with coverage hooks
+# (fuzzer-no-link) and ASan+UBSan; each harness tests/fuzz/fuzz_<t>.c links
+# the fuzzer runtime (Debian: libclang-rt-14-dev). `make fuzz` runs each one
+# FUZZ_SECONDS on its checked-in seeds (tests/fuzz/corpus/<t>/) and a kept
+# working corpus (build/fuzz/corpus/<t>/); crashes land in build/fuzz/.
+# See docs/fuzzing.md.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FZ           = build/fuzz
+FZ_TARGETS   = policy bundle json yaml params waivers
+FZ_SAN       = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FZ_CFLAGS    = $(STD) $(WARN) -g -O1 $(FZ_SAN) -I. -I$(FZ) -MMD -MP
+FZ_LIB_OBJ   = $(LANG_SRC:%.c=$(FZ)/%.o) $(COMPILER_SRC:%.c=$(FZ)/%.o) $(RUNTIME_SRC:%.c=$(FZ)/%.o) \
+               $(FZ)/lang/parser.o $(FZ)/lang/lexer.o $(FZ)/stdlib/stdlib_data.o
+FZ_BIN       = $(FZ_TARGETS:%=$(FZ)/fuzz_%)
+# Longest input per target, and its dictionary.
+FZ_MAXLEN_policy = 16384
+FZ_MAXLEN_bundle = 16384
+FZ_MAXLEN_json   = 16384
+FZ_MAXLEN_yaml   = 16384
+FZ_MAXLEN_params = 4096
+FZ_MAXLEN_waivers = 4096
+FZ_DICT_policy   = tests/fuzz/dict/aip.dict
+FZ_DICT_bundle   = tests/fuzz/dict/bundle.dict
+FZ_DICT_json     = tests/fuzz/dict/json.dict
+FZ_DICT_yaml     = tests/fuzz/dict/yaml.dict
+FZ_DICT_params   = tests/fuzz/dict/yaml.dict
+FZ_DICT_waivers  = tests/fuzz/dict/yaml.dict
+
+$(FZ)/lang/parser.o $(FZ)/lang/lexer.o: $(FZ)/%.o: $(FZ)/%.c | $(FZ)/lang/lexer.c
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FZ_CFLAGS) $(GEN_RELAX) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FZ)/stdlib/stdlib_data.o: $(FZ)/stdlib/stdlib_data.c
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FZ)/%.o: %.c | $(FZ)/lang/parser.c $(FZ)/lang/lexer.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FZ_CFLAGS) -fsanitize=fuzzer-no-link -DAIP_SRCDIR='"$(CURDIR)"' -c -o $@ $<
+$(FZ)/libaip.a: $(FZ_LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FZ)/libaip.a
+	@echo "  LINK    $@"
+	$(Q)$(FUZZ_CC) $(FZ_SAN) -fsanitize=fuzzer -o $@ $< $(FZ)/libaip.a $(LIBS)
+
+fuzz-build: $(FZ_BIN)
+
+define FZ_RUN
+	@mkdir -p $(FZ)/corpus/$(1)
+	@echo "  FUZZ    $(1) ($(FUZZ_SECONDS)s, log $(FZ)/$(1).log)"
+	$(Q)$(FZ)/fuzz_$(1) $(FZ)/corpus/$(1) tests/fuzz/corpus/$(1) -dict=$(FZ_DICT_$(1)) \
+	    -max_len=$(FZ_MAXLEN_$(1)) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FZ)/$(1)- >$(FZ)/$(1).log 2>&1 \
+	    || { tail -n 60 $(FZ)/$(1).log; echo "fuzz: $(1) failed"; exit 1; }
+	@sed -n 's/^stat::number_of_executed_units: */          executions: /p' $(FZ)/$(1).log
+
+endef
+fuzz: fuzz-build
+	$(foreach t,$(FZ_TARGETS),$(call FZ_RUN,$(t)))
 clean:
 	rm -rf build bin
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%.d)
+-include $(FZ_LIB_OBJ:.o=.d) $(FZ_TARGETS:%=$(FZ)/tests/fuzz/fuzz_%.d)

@@ -642,7 +642,7 @@ static bundle *build(compiler *c)
         return NULL;
     }
     /* max stack per function, by the verifier's own analysis */
-    aip_error e;
+    aip_error e = {{0}, 0, 0, {0}};
     for (uint32_t i = 0; i < b->funcs.n; i++) {
         uint32_t maxd = 0;
         b->funcs.v[i].max_stack = BC_MAX_STACK;

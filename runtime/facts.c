@@ -951,8 +951,8 @@ int fb_map_end(fbuild *b)
         const fb_slot *s = &b->slots[b->nslots - 1];
         return fb_fail(b, s->kline, s->kcol, "a key without a value");
     }
-    fb_slot *s = b->slots + t->base;
     size_t n = b->nslots - t->base;
+    fb_slot *s = n ? b->slots + t->base : NULL; /* no slot yet: b->slots may be NULL */
     if (n > UINT32_MAX - 1)
         return fb_fail(b, map->line, map->col, "map too large");
     int sorted = 1;

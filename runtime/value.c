@@ -26,6 +26,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 /* The value of fact node n with origin n; undefined (no reason) for NULL or
@@ -306,7 +307,7 @@ static void sb_double(sbuf *b, double d)
         sb_puts(b, "NaN");
         return;
     }
-    if (d > 1.7976931348623157e308 || d < -1.7976931348623157e308) {
+    if (isinf(d)) {
         sb_puts(b, d > 0 ? "Infinity" : "-Infinity");
         return;
     }

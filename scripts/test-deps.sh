@@ -1,7 +1,8 @@
 #!/bin/sh
-# scripts/test-deps.sh - tools the report tests need, beyond the build
+# scripts/test-deps.sh - tools the tests need, beyond the build
 # dependencies: xmllint (JUnit schemas), Chromium (the HTML report in a real
-# browser) and ajv-cli from the npm registry (SARIF and OSCAL schemas,
+# browser), cppcheck and valgrind (make lint, make valgrind) and ajv-cli from
+# the npm registry (SARIF and OSCAL schemas,
 # installed into .tools/ of the repository, never globally). Installs what is
 # missing when run as root (or through sudo); otherwise prints the command.
 set -eu
@@ -9,6 +10,8 @@ missing=""
 command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+command -v cppcheck >/dev/null 2>&1 || missing="$missing cppcheck"
+command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 if [ -n "$missing" ]; then
     cmd="apt-get install -y --no-install-recommends$missing"
     if [ "$(id -u)" = 0 ]; then

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/run-all.sh AIP UNIT_TEST... - run every suite in turn (cmocka unit
-# tests, golden end-to-end cases, policy tests) and end with one line that
-# counts them all: "tests: N passed, N failed".
+# tests, golden end-to-end cases, policy tests, loader conformance, reports)
+# and end with one line that counts them all: "tests: N passed, N failed".
 set -u
 AIP=$1
 shift
@@ -15,6 +15,7 @@ suite() {
 suite sh tests/run-unit.sh "$@"
 suite sh tests/golden/run.sh "$AIP"
 suite sh tests/run-policy-tests.sh "$AIP"
+suite sh tests/conformance/run.sh "$AIP"
 for t in tests/report/*.sh; do
     [ -f "$t" ] && suite sh "$t" "$AIP"
 done

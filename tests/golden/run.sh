@@ -25,7 +25,7 @@ for dir in $(find "$ROOT" -mindepth 2 -maxdepth 2 -type d | sort); do
         fail=$((fail + 1))
         continue
     fi
-    (cd "$dir" && eval "set -- $(cat cmd)" && NO_COLOR=1 "$BIN" "$@" >"$out" 2>"$err" </dev/null)
+    (cd "$dir" && eval "set -- $(cat cmd)" && NO_COLOR=1 ${VALGRIND:-} "$BIN" "$@" >"$out" 2>"$err" </dev/null)
     status=$?
     if [ "${UPDATE:-}" = 1 ]; then
         cp "$out" "$dir/expected.out"

@@ -328,6 +328,22 @@ static void test_json_bom_skipped(void **state)
     facts_free(f);
 }
 
+/* fuzz_json found it: an empty map before any key was seen took
+ * `slots + 0` of a NULL slot array (UB; UBSan aborts in the san config). */
+static void test_json_empty_map_first(void **state)
+{
+    (void)state;
+    static const char *texts[] = {"{}", "\xef\xbb\xbf{}", "{\"a\": {}}", " { } "};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        aip_error err;
+        int rc;
+        facts *f = load(texts[i], strlen(texts[i]), &err, &rc);
+        assert_int_equal(rc, 0);
+        assert_int_equal(facts_root(f)->kind, FN_MAP);
+        facts_free(f);
+    }
+}
+
 static void test_json_crlf_lines(void **state)
 {
     (void)state;
@@ -589,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_json_rejections),
         cmocka_unit_test(test_json_error_message_format),
         cmocka_unit_test(test_json_bom_skipped),
+        cmocka_unit_test(test_json_empty_map_first),
         cmocka_unit_test(test_json_crlf_lines),
         cmocka_unit_test(test_json_deep_nesting_rejected),
         cmocka_unit_test(test_json_deep_nesting_within_raised_limit),
