@@ -189,8 +189,9 @@ bench: $(BIN) build/bench/libyaml-parse
 	@sh bench/run.sh $(BIN)
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/aip
+	install -m 644 docs/man/aip.1 $(DESTDIR)$(PREFIX)/share/man/man1/aip.1
 
 # ---- fuzzing (libFuzzer, clang) ----------------------------------------------
 # The library is rebuilt with clang into build/fuzz/ with coverage hooks
