@@ -57,7 +57,8 @@ typedef struct cli_build {
     bundle *b;           /* NULL when there were errors; owned by the caller */
 } cli_build;
 /* Add every path (directory or .aip file) and compile. 0 when b was built. */
-int cli_build_begin(cli_build *cb, const char *const *paths, int npaths);
+/* lint: also report lint warnings. */
+int cli_build_begin(cli_build *cb, const char *const *paths, int npaths, int lint);
 /* Print the diagnostics, in source order, to stderr. */
 void cli_build_print(cli_build *cb);
 void cli_build_end(cli_build *cb);

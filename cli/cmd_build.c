@@ -32,7 +32,7 @@ int cmd_build(int argc, char **argv)
         return cli_usage("build", nsrc ? "missing -o BUNDLE" : "missing policy sources");
     }
     cli_build cb;
-    cli_build_begin(&cb, srcs, nsrc);
+    cli_build_begin(&cb, srcs, nsrc, 0);
     free(srcs);
     cli_build_print(&cb);
     cli_build_end(&cb);

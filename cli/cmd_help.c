@@ -25,8 +25,11 @@ static const struct {
      "  --max-steps N, --max-memory MB  evaluation budgets per control\n"
      "Exit: 0 gate passed, 1 gate failed, 2 bad usage or input, 3 internal or output error.\n"},
     {"check",
-     "usage: aip check POLICY_DIR|FILE.aip...\n"
-     "Compile only and print diagnostics (file:line:col). Exit 0 when clean, 2 otherwise.\n"},
+     "usage: aip check POLICY_DIR|FILE.aip... [--lint]\n"
+     "Compile only and print diagnostics (file:line:col). Exit 0 when clean, 2 on errors.\n"
+     "--lint also warns about unused params, defs and imports, names that shadow others,\n"
+     "constant requirements, scopes that never match and controls that decide nothing;\n"
+     "it exits 1 when there is a warning.\n"},
     {"disasm",
      "usage: aip disasm BUNDLE|POLICY_DIR\n"
      "Print a bundle readably: constants, params, instructions with operands and source lines,\n"

@@ -98,7 +98,7 @@ int cmd_test(int argc, char **argv)
         return cli_usage("test", "missing the policy directory");
     }
     cli_build cb;
-    cli_build_begin(&cb, srcs, nsrc);
+    cli_build_begin(&cb, srcs, nsrc, 0);
     free(srcs);
     bundle *b = cb.b;
     ptest *tests = NULL;

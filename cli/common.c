@@ -93,7 +93,7 @@ bundle *cli_load_policy(const char *const *paths, int npaths)
         return b;
     }
     cli_build cb;
-    cli_build_begin(&cb, paths, npaths);
+    cli_build_begin(&cb, paths, npaths, 0);
     if (cb.b) {
         size_t len;
         unsigned char *bytes = bundle_serialize(cb.b, &len);   /* gives the bundle its hash */
@@ -104,11 +104,12 @@ bundle *cli_load_policy(const char *const *paths, int npaths)
     return cb.b;
 }
 
-int cli_build_begin(cli_build *cb, const char *const *paths, int npaths)
+int cli_build_begin(cli_build *cb, const char *const *paths, int npaths, int lint)
 {
     diag_init(&cb->diags);
     cb->diags.max_errors = 25;   /* a wrong file should not flood the terminal */
     cb->c = compiler_new(&cb->diags);
+    compiler_set_lint(cb->c, lint);
     for (int i = 0; i < npaths; i++)
         compiler_add_path(cb->c, paths[i]);
     cb->b = cb->diags.errors ? NULL : compiler_build(cb->c);

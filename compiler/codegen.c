@@ -40,6 +40,7 @@ typedef struct cg {
     uint32_t file_str;      /* bundle string: the unit's path */
     uint32_t last_line;
     int has_attest;
+    uint32_t requires;      /* require statements generated */
     int too_big;            /* reported "too large" once */
 } cg;
 
@@ -333,6 +334,11 @@ static uint32_t bind(cg *g, const ast_ident *id)
         g->too_big = 1;
         return 0;
     }
+    if (find_local(g, id->name))
+        CWARN_AT(g->c, g->u, id->start, id->end, "`%s` shadows a name bound outside this scope", id->name);
+    else if (compiler_member(g->u->pkg, id->name))
+        CWARN_AT(g->c, g->u, id->start, id->end, "`%s` shadows the package's %s of that name", id->name,
+                 compiler_member(g->u->pkg, id->name)->kind == MEMBER_PARAM ? "param" : "def");
     if (g->nlive == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 16;
         g->locals = aip_xrealloc(g->locals, sizeof *g->locals * g->cap);
@@ -433,6 +439,7 @@ static void cg_name(cg *g, const ast *e)
     }
     cmember *m = compiler_member(g->u->pkg, name);
     if (m) {
+        m->used = 1;
         cg_member_value(g, e, m, name);
         return;
     }
@@ -471,6 +478,7 @@ static uint32_t native_index(cg *g, const char *name, unsigned argc)
 static void cg_call_def(cg *g, const ast *e, cmember *m, const char *shown)
 {
     const ast_list *args = &e->u.call.args;
+    m->used = 1;
     if (m->kind != MEMBER_DEF) {
         CERR(g->c, g->u, e, "`%s` is a param, not a def: it cannot be called", shown);
         emit(g, OP_UNDEF, 0);
@@ -501,6 +509,7 @@ static void cg_call(cg *g, const ast *e)
     const ast_list *args = &e->u.call.args;
     cimport *im = alias_of(g, callee);
     if (im) {
+        im->used = 1;
         const char *name = callee->u.field.name;
         cmember *m = compiler_member(im->pkg, name);
         char shown[300];
@@ -664,7 +673,10 @@ static void cg_expr(cg *g, const ast *e)
     case AST_FIELD: {
         cimport *im = alias_of(g, e);
         if (im) {
+            im->used = 1;
             cmember *m = compiler_member(im->pkg, e->u.field.name);
+            if (m)
+                m->used = 1;
             char shown[300];
             snprintf(shown, sizeof shown, "%s.%s", im->alias, e->u.field.name);
             if (!m) {
@@ -744,6 +756,10 @@ static void cg_stmt(cg *g, const ast *s)
         return;
     }
     case AST_REQUIRE: {
+        const ast *cond = s->u.require.cond;
+        if (cond->kind == AST_BOOL || cond->kind == AST_NULL || cond->kind == AST_INT || cond->kind == AST_STRING)
+            CWARN(g->c, g->u, cond, "this requirement is a constant: it decides nothing about the facts");
+        g->requires++;
         cg_expr(g, s->u.require.cond);
         uint32_t site = new_site(g, BC_SITE_REQUIRE, s->u.require.cond);
         uint32_t j = emit(g, OP_REQUIRE, site);
@@ -778,6 +794,8 @@ static void cg_stmt(cg *g, const ast *s)
         uint32_t slot = bind(g, &s->u.forstmt.var);
         uint32_t loop = here(g);
         uint32_t next = emit(g, OP_SCOPE_NEXT, slot);
+        if (s->u.forstmt.where && s->u.forstmt.where->kind == AST_BOOL && !s->u.forstmt.where->u.b)
+            CWARN(g->c, g->u, s->u.forstmt.where, "this scope can never match (`where false`)");
         if (s->u.forstmt.where) {
             mark(g, s->u.forstmt.where);
             cg_expr(g, s->u.forstmt.where);
@@ -864,5 +882,9 @@ int cg_control(compiler *c, cunit *u, const ast *ctl, uint32_t func)
     cg_block(&g, &ctl->u.control.items);
     emit(&g, OP_END, 0);
     cg_finish(&g);
+    if (!g.requires && !g.has_attest)
+        CWARN_AT(c, u, ctl->u.control.id.start, ctl->u.control.id.end,
+                 "%s %s has no requirement and no attestation: it can only be not_applicable",
+                 ctl->u.control.is_rule ? "rule" : "control", ctl->u.control.id.name);
     return g.has_attest;
 }

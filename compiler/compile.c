@@ -237,6 +237,11 @@ int compiler_add_path(compiler *c, const char *path)
     return rc;
 }
 
+void compiler_set_lint(compiler *c, int on)
+{
+    c->lint = on;
+}
+
 int compiler_add_source(compiler *c, const char *name, const char *text, size_t len)
 {
     src_file *src = src_from_string(name, text, len);
@@ -313,6 +318,7 @@ static void add_member(compiler *c, cunit *u, const ast *d, const ast_ident *nam
     m->decl = d;
     m->unit = u;
     m->index = UINT32_MAX;
+    m->used = 0;
 }
 
 /* The stdlib unit for embedded file name (loaded once), or NULL if there is none. */
@@ -412,6 +418,7 @@ static void resolve_imports(compiler *c, cunit *u)
         cimport *im = &u->imports[u->nimports++];
         im->alias = alias;
         im->decl = d;
+        im->used = 0;
         im->pkg = NULL;
         /* the package is known once the target's declarations are grouped; store the unit for now */
         im->pkg = (cpkg *)(void *)target;   /* fixed up in group_packages */
@@ -567,6 +574,8 @@ static bundle *build(compiler *c)
             if (c->pkgs[p]->members[k].kind == MEMBER_DEF)
                 cg_def(c, &c->pkgs[p]->members[k]);
     check_recursion(c);
+    /* lint: members and imports nobody uses (controls are generated below, so
+     * this runs after them: see the end of build) */
 
     /* controls in CSF catalog order, then source order */
     ctl_ref *refs = NULL;
@@ -604,6 +613,21 @@ static bundle *build(compiler *c)
     }
     free(refs);
     check_profiles(c);
+    if (c->lint) {
+        for (uint32_t p = 0; p < c->npkgs; p++)
+            for (uint32_t k = 0; k < c->pkgs[p]->nmembers; k++) {
+                const cmember *m = &c->pkgs[p]->members[k];
+                const ast_ident *nm = m->kind == MEMBER_PARAM ? &m->decl->u.param.name : &m->decl->u.def.name;
+                if (!m->used)
+                    CWARN_AT(c, m->unit, nm->start, nm->end, "%s `%s` is never used",
+                             m->kind == MEMBER_PARAM ? "param" : "def", m->name);
+            }
+        for (uint32_t i = 0; i < c->nunits; i++)
+            for (uint32_t k = 0; k < c->units[i]->nimports; k++)
+                if (!c->units[i]->imports[k].used)
+                    CWARN(c, c->units[i], c->units[i]->imports[k].decl, "import `%s` is never used",
+                          c->units[i]->imports[k].alias);
+    }
 
     /* CSF 2.0 names of the functions and categories the controls belong to,
      * for reports (the runtime has no catalog of its own) */

@@ -26,6 +26,11 @@ int compiler_add_path(compiler *c, const char *path);
 /* Add a source held in memory (tests). */
 int compiler_add_source(compiler *c, const char *name, const char *text, size_t len);
 
+/* Also report lint warnings (unused params, defs and imports, shadowed
+ * names, constant requirements, scopes that never match, controls that
+ * decide nothing) as DIAG_WARNING. Off by default. */
+void compiler_set_lint(compiler *c, int on);
+
 /* Compile everything added. Returns a bundle ready to serialize and to run
  * (constants materialized, verified), or NULL when diags has errors. */
 bundle *compiler_build(compiler *c);

@@ -19,6 +19,7 @@ typedef struct cimport {
     const char *alias;        /* name the importing file uses */
     cpkg *pkg;                /* the imported package (NULL if it failed) */
     const ast *decl;
+    int used;                 /* lint: the alias was used */
 } cimport;
 
 typedef struct cunit {
@@ -42,6 +43,7 @@ typedef struct cmember {
     const ast *decl;
     cunit *unit;
     uint32_t index;           /* bundle param index or function index */
+    int used;                 /* lint: referenced somewhere */
 } cmember;
 
 struct cpkg {
@@ -72,7 +74,14 @@ struct compiler {
     uint32_t *str_const;      /* string index -> constant index + 1 */
     uint32_t str_const_cap;
     compiler_test_file *tests; /* for compiler_test_files */
+    int lint;                 /* report lint warnings (compiler_set_lint) */
 };
+
+/* A lint warning at node n of unit u (only when c->lint). */
+#define CWARN(c, u, n, ...) do { if ((c)->lint && !(u)->is_stdlib) \
+        diag_add((c)->d, DIAG_WARNING, (u)->src, (n)->start, (n)->end, __VA_ARGS__); } while (0)
+#define CWARN_AT(c, u, s, e, ...) do { if ((c)->lint && !(u)->is_stdlib) \
+        diag_add((c)->d, DIAG_WARNING, (u)->src, (s), (e), __VA_ARGS__); } while (0)
 
 /* compiler/compile.c */
 cunit *compiler_load_unit(compiler *c, const char *path, const char *root, const ast *from, cunit *importer);
