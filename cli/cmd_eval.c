@@ -85,7 +85,7 @@ int cmd_eval(int argc, char **argv)
     cli_args_init(&a, "eval", argc, argv);
     const char **srcs = calloc((size_t)argc + 1, sizeof *srcs);
     const char **facts_files = calloc((size_t)argc + 1, sizeof *facts_files);
-    int nsrc = 0, nfacts = 0, k, rc = EXIT_INPUT, nocolor = 0, novalidate = 0, nreq = 0;
+    int nsrc = 0, nfacts = 0, k, rc = EXIT_INPUT, nocolor = 0, novalidate = 0, nreq = 0, steps_given = 0;
     const char *pos, *out = NULL, *format = NULL, *params_file = NULL, *now = NULL, *waivers_file = NULL;
     report_req reqs[MAX_REPORTS];
     memset(reqs, 0, sizeof reqs);
@@ -173,6 +173,7 @@ int cmd_eval(int argc, char **argv)
                 goto done;
             }
         } else if (!strcmp(a.opt, "--max-steps")) {
+            steps_given = 1;
             if (parse_u64(v, &o.budget.max_steps) != 0 || !o.budget.max_steps) {
                 rc = cli_usage("eval", "--max-steps takes a positive integer");
                 goto done;
@@ -221,6 +222,13 @@ int cmd_eval(int argc, char **argv)
             aip_error_print(&err, stderr);
             goto done;
         }
+    /* The step budget stops a runaway control, not a large inventory: unless
+     * --max-steps says otherwise, it grows with the input (1,000 steps per
+     * byte of facts, at least the 10 million default), since a control that
+     * relates entries to each other (reviews to systems, credentials across
+     * environments) does work that grows faster than the input. */
+    if (!steps_given && facts_input_bytes(f) > o.budget.max_steps / 1000)
+        o.budget.max_steps = (uint64_t)facts_input_bytes(f) * 1000;
     if (!novalidate) {
         int problems = cli_validate_facts(b, f, o.today);
         if (problems != 0) {
