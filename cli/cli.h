@@ -72,6 +72,11 @@ bundle *cli_load_policy(const char *const *paths, int npaths);
  * evaluate). Bundles without rules give 0. */
 int cli_validate_facts(const bundle *b, const facts *f, int64_t today);
 
+/* The facts limit options shared by eval, validate and facts: --max-depth N,
+ * --max-string BYTES, --max-input MIB, --max-files N. Returns 1 when opt is
+ * one of them (and sets lim), 0 when it is not, -1 after a usage error. */
+int cli_limit_option(const char *cmd, const char *opt, cli_args *a, facts_limits *lim);
+
 /* Today's date (UTC) as days since 1970-01-01. */
 int64_t cli_today(void);
 /* Does stream f go to a terminal that wants colour (NO_COLOR unset)? */

@@ -98,6 +98,9 @@ int cmd_eval(int argc, char **argv)
     arena mem;
     arena_init(&mem);
     aip_error err;
+    facts *defaults = facts_new();
+    facts_limits lim = *facts_limits_of(defaults);
+    facts_free(defaults);
 
     while ((k = cli_next(&a, &pos)) >= 0) {
         if (k == 0) {
@@ -112,6 +115,11 @@ int cmd_eval(int argc, char **argv)
             novalidate = 1;
             continue;
         }
+        int lo = cli_limit_option("eval", a.opt, &a, &lim);
+        if (lo < 0)
+            goto done;
+        if (lo > 0)
+            continue;
         static const char *const with_value[] = {"-f", "--facts", "-o", "--output", "--format", "--profile",
                                                  "--params", "--now", "--fail-on", "--max-steps", "--max-memory",
                                                  "--report", "--base", "--waivers"};
@@ -217,6 +225,7 @@ int cmd_eval(int argc, char **argv)
     if (!b)
         goto done;
     f = facts_new();
+    *facts_limits_of(f) = lim;
     for (int i = 0; i < nfacts; i++)
         if (facts_load_file(f, facts_files[i], FACTS_AUTO, &err) != 0) {
             aip_error_print(&err, stderr);

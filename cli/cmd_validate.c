@@ -17,7 +17,17 @@ int cmd_validate(int argc, char **argv)
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     int nfiles = 0, k;
     const char *pos, *format = "ai-inventory/v1alpha1";
+    facts *defaults = facts_new();
+    facts_limits lim = *facts_limits_of(defaults);
+    facts_free(defaults);
     while ((k = cli_next(&a, &pos)) >= 0) {
+        int lo = k == 1 ? cli_limit_option("validate", a.opt, &a, &lim) : 0;
+        if (lo < 0) {
+            free(files);
+            return EXIT_INPUT;
+        }
+        if (lo > 0)
+            continue;
         if (k == 0) {
             files[nfiles++] = pos;
         } else if (!strcmp(a.opt, "--format-version") || !strcmp(a.opt, "--manifest")) {
@@ -50,6 +60,7 @@ int cmd_validate(int argc, char **argv)
         return EXIT_INPUT;
     }
     facts *f = facts_new();
+    *facts_limits_of(f) = lim;
     aip_error err;
     int rc = EXIT_PASS;
     for (int i = 0; i < nfiles && rc == EXIT_PASS; i++)

@@ -129,6 +129,33 @@ void cli_build_end(cli_build *cb)
     cb->c = NULL;
 }
 
+int cli_limit_option(const char *cmd, const char *opt, cli_args *a, facts_limits *lim)
+{
+    static const char *const names[] = {"--max-depth", "--max-string", "--max-input", "--max-files"};
+    int which = -1;
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(opt, names[i]))
+            which = i;
+    if (which < 0)
+        return 0;
+    const char *v = cli_value(a);
+    if (!v)
+        return -1;
+    char *end;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*end || end == v || v[0] == '-' || n == 0 || n > (1ull << 40)) {
+        cli_usage(cmd, "%s takes a positive whole number, not '%s'", opt, v);
+        return -1;
+    }
+    switch (which) {
+    case 0: lim->max_depth = n > 100000 ? 100000 : (unsigned)n; break;   /* the parsers keep no recursion */
+    case 1: lim->max_string = (size_t)n; break;
+    case 2: lim->max_total = (size_t)n << 20; break;
+    default: lim->max_files = n > 65000 ? 65000 : (unsigned)n; break;
+    }
+    return 1;
+}
+
 int64_t cli_today(void)
 {
     time_t t = time(NULL);

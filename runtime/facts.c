@@ -758,7 +758,7 @@ static int fb_len_ok(fbuild *b, size_t len, uint32_t line, uint32_t col)
     if (max > UINT32_MAX)
         max = UINT32_MAX;
     if (len > max) {
-        fb_fail(b, line, col, "string longer than %zu bytes (limit: max_string)", max);
+        fb_fail(b, line, col, "string longer than %zu bytes (raise the limit with --max-string)", max);
         return 0;
     }
     return 1;
@@ -785,7 +785,7 @@ static int fb_open(fbuild *b, fnode_kind kind, uint32_t line, uint32_t col)
     if (!fb_value_ok(b, line, col))
         return -1;
     if (b->nframes >= b->f->lim.max_depth)
-        return fb_fail(b, line, col, "nesting deeper than %u (limit: max_depth)",
+        return fb_fail(b, line, col, "nesting deeper than %u (raise the limit with --max-depth)",
                        b->f->lim.max_depth);
     AIP_GROW(b->frames, b->nframes, b->cap_frames);
     fb_frame *t = &b->frames[b->nframes++];
@@ -1228,7 +1228,7 @@ int facts_build_end(fbuild *b, aip_error *err)
             fb_fail(b, b->doc->line, b->doc->col, "the top-level value must be a map, not %s",
                     kind_names[b->doc->kind]);
         else if (f->nfiles >= f->lim.max_files || f->nfiles >= FNODE_NO_FILE)
-            fb_fail(b, 0, 0, "more than %u facts files (limit: max_files)", f->lim.max_files);
+            fb_fail(b, 0, 0, "more than %u facts files (raise the limit with --max-files)", f->lim.max_files);
         else if (b->doc->kind == FN_MAP)
             merge_check_map(b, f->root, b->doc);
     }
@@ -1282,11 +1282,11 @@ static int facts_sha256(const char *buf, size_t len, unsigned char md[32])
 static int facts_check_input(facts *f, const char *name, size_t len, aip_error *err)
 {
     if (f->nfiles >= f->lim.max_files || f->nfiles >= FNODE_NO_FILE)
-        return aip_fail(err, name, 0, 0, "more than %u facts files (limit: max_files)",
+        return aip_fail(err, name, 0, 0, "more than %u facts files (raise the limit with --max-files)",
                         f->lim.max_files);
     if (len > f->lim.max_total || f->total_in > f->lim.max_total - len)
         return aip_fail(err, name, 0, 0,
-                        "facts input larger than %zu bytes in total (limit: max_total)",
+                        "facts input larger than %zu bytes in total (raise the limit with --max-input, in MiB)",
                         f->lim.max_total);
     return 0;
 }

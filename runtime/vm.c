@@ -637,11 +637,11 @@ static int vm_run(vm *m, uint32_t fi)
 #define TOP() (sp[-1])
 #define JUMP_TARGET() (uint32_t)((int64_t)pc + 2 + (int32_t)code[pc + 1])
 #define FAIL(...) do { m->err_pc = pc; return rt_error(m, __VA_ARGS__); } while (0)
-#define CHECK_MEM(ptr) do { if (!(ptr)) FAIL("memory budget of %zu bytes exceeded", bud->max_memory); } while (0)
+#define CHECK_MEM(ptr) do { if (!(ptr)) FAIL("memory budget of %zu bytes exceeded (raise it with --max-memory)", bud->max_memory); } while (0)
 
     for (;;) {
         if (++steps > bud->max_steps)
-            FAIL("step budget of %" PRIu64 " instructions exceeded", bud->max_steps);
+            FAIL("step budget of %" PRIu64 " instructions exceeded (raise it with --max-steps)", bud->max_steps);
         uint32_t w = code[pc];
         uint32_t a = BC_A(w);
         switch ((bc_op)BC_OP(w)) {

@@ -600,12 +600,12 @@ static void test_facts_limits_files_and_total(void **state)
     assert_int_equal(load(f, "a.yaml", "a: 1\n", &err), 0);        /* 5 bytes */
     assert_int_equal(load(f, "b.yaml", "b: 123456789012\n", &err), 0); /* 16: 21 in all */
     assert_int_equal(load(f, "c.yaml", "c: 1\n", &err), -1);
-    assert_string_equal(err.msg, "more than 2 facts files (limit: max_files)");
+    assert_string_equal(err.msg, "more than 2 facts files (raise the limit with --max-files)");
     assert_string_equal(err.file, "c.yaml");
     assert_int_equal(err.line, 0);
     facts_limits_of(f)->max_files = 10;
     assert_int_equal(load(f, "c.yaml", "c: 1\n", &err), -1);
-    assert_string_equal(err.msg, "facts input larger than 24 bytes in total (limit: max_total)");
+    assert_string_equal(err.msg, "facts input larger than 24 bytes in total (raise the limit with --max-input, in MiB)");
     assert_int_equal(load(f, "c.yaml", "c:\n", &err), 0);          /* 3: 24 in all */
     assert_int_equal(facts_file_count(f), 3);
     /* failed loads do not count toward the total */
@@ -617,7 +617,7 @@ static void test_facts_limits_files_and_total(void **state)
     f = facts_new();
     facts_limits_of(f)->max_total = 100;
     assert_int_equal(facts_load_file(f, path, FACTS_AUTO, &err), -1);
-    assert_string_equal(err.msg, "facts input larger than 100 bytes in total (limit: max_total)");
+    assert_string_equal(err.msg, "facts input larger than 100 bytes in total (raise the limit with --max-input, in MiB)");
     assert_int_equal(facts_file_count(f), 0);
     facts_free(f);
 }

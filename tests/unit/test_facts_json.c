@@ -376,7 +376,7 @@ static void test_json_deep_nesting_rejected(void **state)
     int rc;
     facts *f = load(s, 200000, &err, &rc);
     assert_int_equal(rc, -1);
-    assert_string_equal(err.msg, "nesting deeper than 256 (limit: max_depth)");
+    assert_string_equal(err.msg, "nesting deeper than 256 (raise the limit with --max-depth)");
     assert_int_equal(err.line, 1);
     assert_int_equal(err.col, 257);
     facts_free(f);
@@ -390,7 +390,7 @@ static void test_json_deep_nesting_rejected(void **state)
         memcpy(s + 5 * i, "{\"a\":", 5);
     f = load(s, n * 5, &err, &rc);
     assert_int_equal(rc, -1);
-    assert_string_equal(err.msg, "nesting deeper than 256 (limit: max_depth)");
+    assert_string_equal(err.msg, "nesting deeper than 256 (raise the limit with --max-depth)");
     assert_int_equal(err.col, 5 * 256 + 1);
     facts_free(f);
     free(s);
@@ -469,11 +469,11 @@ static void test_json_limits(void **state)
     assert_int_equal(facts_load_buffer(f, "ok.json", ok, sizeof ok - 1, FACTS_JSON, &err), 0);
     static const char val[] = "{\"k\": \"vwxyz\"}";
     assert_int_equal(facts_load_buffer(f, "v.json", val, sizeof val - 1, FACTS_JSON, &err), -1);
-    assert_string_equal(err.msg, "string longer than 4 bytes (limit: max_string)");
+    assert_string_equal(err.msg, "string longer than 4 bytes (raise the limit with --max-string)");
     assert_int_equal(err.col, 7);
     static const char key[] = "{\"abcde\": 1}";
     assert_int_equal(facts_load_buffer(f, "k.json", key, sizeof key - 1, FACTS_JSON, &err), -1);
-    assert_string_equal(err.msg, "string longer than 4 bytes (limit: max_string)");
+    assert_string_equal(err.msg, "string longer than 4 bytes (raise the limit with --max-string)");
     assert_int_equal(err.col, 2);
     /* escapes count decoded bytes: \u00e9\u00e9 is 4 bytes */
     static const char esc[] = "{\"k\": \"\\u00e9\\u00e9\"}";
@@ -484,7 +484,7 @@ static void test_json_limits(void **state)
     assert_int_equal(facts_load_buffer(f, "d2.json", d2, sizeof d2 - 1, FACTS_JSON, &err), 0);
     static const char d3[] = "{\"c\": {\"b\": [1]}}";
     assert_int_equal(facts_load_buffer(f, "d3.json", d3, sizeof d3 - 1, FACTS_JSON, &err), -1);
-    assert_string_equal(err.msg, "nesting deeper than 2 (limit: max_depth)");
+    assert_string_equal(err.msg, "nesting deeper than 2 (raise the limit with --max-depth)");
     assert_int_equal(err.col, 13);
     facts_free(f);
 }

@@ -445,7 +445,7 @@ static void test_yaml_deep_nesting(void **state)
     int rc;
     facts *f = load(s, &err, &rc);
     assert_int_equal(rc, -1);
-    assert_string_equal(err.msg, "nesting deeper than 256 (limit: max_depth)");
+    assert_string_equal(err.msg, "nesting deeper than 256 (raise the limit with --max-depth)");
     assert_int_equal(err.line, 1);
     assert_int_equal(err.col, 3 + 256);
     facts_free(f);
@@ -459,7 +459,7 @@ static void test_yaml_deep_nesting(void **state)
     static const char deeper[] = "x:\n  b:\n    c:\n      - 1\n";
     assert_int_equal(facts_load_buffer(f, "no.yaml", deeper, strlen(deeper), FACTS_YAML, &err),
                      -1);
-    assert_string_equal(err.msg, "nesting deeper than 3 (limit: max_depth)");
+    assert_string_equal(err.msg, "nesting deeper than 3 (raise the limit with --max-depth)");
     assert_int_equal(err.line, 4);
     assert_int_equal(err.col, 7);
     facts_free(f);
@@ -475,7 +475,7 @@ static void test_yaml_string_limit(void **state)
     assert_int_equal(facts_load_buffer(f, "a.yaml", ok, strlen(ok), FACTS_YAML, &err), 0);
     static const char no[] = "k: |\n  abcd\n";
     assert_int_equal(facts_load_buffer(f, "b.yaml", no, strlen(no), FACTS_YAML, &err), -1);
-    assert_string_equal(err.msg, "string longer than 3 bytes (limit: max_string)");
+    assert_string_equal(err.msg, "string longer than 3 bytes (raise the limit with --max-string)");
     assert_int_equal(err.line, 1);
     assert_int_equal(err.col, 4);
     facts_free(f);
