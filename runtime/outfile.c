@@ -3,14 +3,20 @@
  * What it is: temporary file, fsync, rename, directory fsync, and the
  * clean-up on every failure path. What it is not: a general file API, and it
  * knows nothing of report formats.
+ *
+ * On Linux the report is first an unnamed file in the target's directory
+ * (O_TMPFILE): if the process dies while writing, even by SIGKILL, nothing
+ * is left behind and the old report is untouched. At commit the inode gets a
+ * temporary name (linkat through /proc/self/fd) and is renamed over the
+ * target. Where O_TMPFILE or /proc is missing, a named mkstemp file is used
+ * and removed on every failure path the process survives.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700   /* realpath */
-#endif
+#define _GNU_SOURCE          /* O_TMPFILE, realpath */
 #include "runtime/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -141,7 +147,15 @@ FILE *outfile_open(const char *path, outfile *of, aip_error *err)
     memcpy(of->tmp + prefix + 1, base, base_len);
     memcpy(of->tmp + prefix + 1 + base_len, ".XXXXXX", 8);
 
-    int fd = mkstemp(of->tmp);
+    int fd = -1;
+#ifdef O_TMPFILE
+    if (access("/proc/self/fd", X_OK) == 0) {
+        fd = open(of->dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+        of->unnamed = fd >= 0;
+    }
+#endif
+    if (fd < 0)
+        fd = mkstemp(of->tmp);
     if (fd < 0) {
         fail_errno(err, "create", path, errno);
         release(of);
@@ -150,7 +164,8 @@ FILE *outfile_open(const char *path, outfile *of, aip_error *err)
     if (fchmod(fd, mode) != 0 || !(of->fp = fdopen(fd, "w"))) {
         int e = errno;
         close(fd);
-        unlink(of->tmp);
+        if (!of->unnamed)
+            unlink(of->tmp);
         fail_errno(err, "create", path, e);
         release(of);
         return NULL;
@@ -178,11 +193,39 @@ int outfile_commit(outfile *of, aip_error *err)
 
     if (!e && fsync(fileno(of->fp)) != 0)
         e = errno;
+    /* Fault injection for tests/fault/nothing-lost.sh only: die as a crash
+     * or an OOM kill would, with the report written but not yet in place. */
+    if (getenv("AIP_TEST_KILL_BEFORE_RENAME"))
+        raise(SIGKILL);
+    if (!e && of->unnamed) {
+        /* give the finished inode a name beside the target (the mkstemp
+         * pattern's XXXXXX replaced by a counter until one is free) */
+        char proc[64];
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(of->fp));
+        size_t n = strlen(of->tmp);
+        for (unsigned k = 0;; k++) {
+            snprintf(of->tmp + n - 6, 7, "%06u", (unsigned)((unsigned)getpid() * 7919u + k) % 1000000u);
+            if (linkat(AT_FDCWD, proc, AT_FDCWD, of->tmp, AT_SYMLINK_FOLLOW) == 0)
+                break;
+            if (errno != EEXIST || k > 1000) {
+                e = errno ? errno : EIO;
+                break;
+            }
+        }
+        if (e) {
+            fclose(of->fp);
+            of->fp = NULL;
+            release(of);
+            return fail_errno(err, "write", of->name, e);
+        }
+        of->unnamed = 0;   /* it has a name now: the paths below remove it on failure */
+    }
     if (fclose(of->fp) != 0 && !e)
         e = errno ? errno : EIO;
     of->fp = NULL;
     if (e) {
-        unlink(of->tmp);
+        if (!of->unnamed)
+            unlink(of->tmp);
         release(of);
         return fail_errno(err, "write", of->name, e);
     }
@@ -208,7 +251,7 @@ void outfile_abort(outfile *of)
     if (of->fp) {
         if (of->fp != stdout)
             fclose(of->fp);
-        if (of->tmp)
+        if (of->tmp && !of->unnamed)
             unlink(of->tmp);
     }
     release(of);

@@ -40,7 +40,10 @@
 typedef struct outfile {
     FILE *fp;          /* where the report goes; NULL once finished */
     char *target;      /* the file to replace (symlinks resolved); NULL for stdout */
-    char *tmp;         /* the temporary file; NULL when writing in place */
+    char *tmp;         /* the temporary file; NULL when writing in place. With
+                          `unnamed`, the name it gets just before the rename */
+    int unnamed;       /* the report is an O_TMPFILE inode with no name until
+                          commit: a killed process leaves nothing behind */
     char *dir;         /* the directory to fsync after the rename */
     const char *name;  /* the path as given, for messages */
     int in_place;      /* stdout or a non-regular target */
