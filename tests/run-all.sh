@@ -16,7 +16,7 @@ suite sh tests/run-unit.sh "$@"
 suite sh tests/golden/run.sh "$AIP"
 suite sh tests/run-policy-tests.sh "$AIP"
 suite sh tests/conformance/run.sh "$AIP"
-for t in tests/report/*.sh tests/fault/*.sh; do
+for t in tests/report/*.sh tests/fault/*.sh tests/editors/*.sh; do
     [ -f "$t" ] && suite sh "$t" "$AIP"
 done
 # cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s), listed below:"
