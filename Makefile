@@ -6,7 +6,8 @@
 #   make SANITIZER=address,undefined test   the suite under ASan+UBSan (own build dir)
 #   make bench                the performance benchmark (bench/run.sh, docs/performance.md)
 #   make golden-update        rewrite expected golden outputs (review the diff!)
-#   make fuzz FUZZ_SECONDS=N  libFuzzer harnesses (clang), N seconds each (build/fuzz/)
+#   make fuzz FUZZ_SECONDS=N  libFuzzer harnesses (clang), N seconds each (build/fuzz/);
+#                             FUZZ_SEED=N fixes the random seed (0, the default: random)
 #   make install PREFIX=/usr/local
 #   V=1                       show full commands
 #
@@ -201,6 +202,7 @@ install: $(BIN)
 # working corpus (build/fuzz/corpus/<t>/); crashes land in build/fuzz/.
 # See docs/fuzzing.md.
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?= 0
 FUZZ_CC      ?= clang
 FZ           = build/fuzz
 FZ_TARGETS   = policy bundle json yaml params waivers
@@ -246,7 +248,7 @@ define FZ_RUN
 	@mkdir -p $(FZ)/corpus/$(1)
 	@echo "  FUZZ    $(1) ($(FUZZ_SECONDS)s, log $(FZ)/$(1).log)"
 	$(Q)$(FZ)/fuzz_$(1) $(FZ)/corpus/$(1) tests/fuzz/corpus/$(1) -dict=$(FZ_DICT_$(1)) \
-	    -max_len=$(FZ_MAXLEN_$(1)) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=$(FZ_MAXLEN_$(1)) -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED) -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=$(FZ)/$(1)- >$(FZ)/$(1).log 2>&1 \
 	    || { tail -n 60 $(FZ)/$(1).log; echo "fuzz: $(1) failed"; exit 1; }
 	@sed -n 's/^stat::number_of_executed_units: */          executions: /p' $(FZ)/$(1).log
