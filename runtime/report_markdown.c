@@ -49,6 +49,7 @@
  * counted, and "fails the gate" repeats the VM's rule (lang/SPEC.md
  * section 7) only to say which controls the gate counted.
  */
+#include "runtime/utf8.h"
 #include "runtime/report.h"
 
 #include <stdarg.h>
@@ -168,41 +169,6 @@ static void md_units_close(md *w)
 
 /* ---- escaping -------------------------------------------------------------- */
 
-/* The well-formed UTF-8 sequence at s[0..n) (s[0] >= 0x80): its length
- * (2..4), or 0 with *bad set to the length of the maximal ill-formed
- * subpart that one U+FFFD replaces (RFC 3629). As runtime/json_out.c. */
-static size_t utf8_seq(const unsigned char *s, size_t n, size_t *bad)
-{
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-    } else if (c == 0xE0) {
-        need = 2; lo = 0xA0;
-    } else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) {
-        need = 2;
-    } else if (c == 0xED) {
-        need = 2; hi = 0x9F;
-    } else if (c == 0xF0) {
-        need = 3; lo = 0x90;
-    } else if (c >= 0xF1 && c <= 0xF3) {
-        need = 3;
-    } else if (c == 0xF4) {
-        need = 3; hi = 0x8F;
-    } else {
-        *bad = 1;
-        return 0;
-    }
-    for (size_t k = 1; k <= need; k++) {
-        if (k >= n || s[k] < lo || s[k] > hi) {
-            *bad = k;
-            return 0;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    return need + 1;
-}
 
 /* Write s[0..n) escaped (see the top of the file), at most cap bytes of
  * output, then an ellipsis. */
