@@ -92,6 +92,7 @@ int cmd_eval(int argc, char **argv)
     report_opts ropts = {0};
     vm_options o;
     vm_options_default(&o);
+    o.because = 1;
     bundle *b = NULL;
     facts *f = NULL, *pstore = NULL, *wstore = NULL;
     eval_result *r = NULL;
@@ -113,6 +114,10 @@ int cmd_eval(int argc, char **argv)
         }
         if (!strcmp(a.opt, "--no-validate")) {
             novalidate = 1;
+            continue;
+        }
+        if (!strcmp(a.opt, "--no-because")) {
+            o.because = 0;
             continue;
         }
         int lo = cli_limit_option("eval", a.opt, &a, &lim);

@@ -11,7 +11,7 @@ static const struct {
     {"build", cmd_build},   {"eval", cmd_eval},       {"check", cmd_check}, {"disasm", cmd_disasm},
     {"test", cmd_test},     {"version", cmd_version}, {"help", cmd_help},   {"--help", cmd_help},
     {"-h", cmd_help},       {"--version", cmd_version}, {"validate", cmd_validate},
-    {"facts", cmd_facts},   {"inspect", cmd_inspect},
+    {"facts", cmd_facts},   {"inspect", cmd_inspect}, {"explain", cmd_explain},
 };
 
 int main(int argc, char **argv)

@@ -76,7 +76,7 @@ unsigned char *bundle_serialize(bundle *b, size_t *len)
     put(&w, BC_MAGIC, 4);
     put_u16(&w, BC_VERSION);
     put_u16(&w, 0);
-    put_u32(&w, 12);   /* sections, SHA2 included */
+    put_u32(&w, 13);   /* sections, SHA2 included */
     size_t s;
 
     s = sect_begin(&w, "STRS");
@@ -224,6 +224,21 @@ unsigned char *bundle_serialize(bundle *b, size_t *len)
     for (uint32_t i = 0; i < b->meta.n; i++) {
         put_u32(&w, b->meta.v[i].key);
         put_u32(&w, b->meta.v[i].value);
+    }
+    sect_end(&w, s);
+
+    s = sect_begin(&w, "EXPR");
+    put_u32(&w, b->exprs.n);
+    for (uint32_t i = 0; i < b->exprs.n; i++) {
+        const bc_expr *x = &b->exprs.v[i];
+        put_u8(&w, x->kind);
+        put_u32(&w, x->file);
+        put_u32(&w, x->line);
+        put_u32(&w, x->col);
+        put_u32(&w, x->text);
+        put_u32(&w, x->start);
+        put_u32(&w, x->end);
+        put_u32(&w, x->parent);
     }
     sect_end(&w, s);
 

@@ -41,6 +41,8 @@ typedef struct cg {
     uint32_t last_line;
     int has_attest;
     uint32_t requires;      /* require statements generated */
+    uint32_t cur_expr;      /* EXPR entry being generated, or BC_NO_EXPR */
+    uint32_t expr_depth;    /* its nesting level (0 outside expressions) */
     int too_big;            /* reported "too large" once */
 } cg;
 
@@ -607,7 +609,7 @@ static void cg_quant(cg *g, const ast *e)
         emit(g, OP_NOT, 0);
 }
 
-static void cg_expr(cg *g, const ast *e)
+static void cg_expr_code(cg *g, const ast *e)
 {
     if ((e->kind == AST_LIST || e->kind == AST_MAP) && literal_nest(e) > BC_MAX_NEST) {
         CERR(g->c, g->u, e, "lists and maps nest at most %u deep", BC_MAX_NEST);
@@ -687,12 +689,12 @@ static void cg_expr(cg *g, const ast *e)
             }
             return;
         }
-        cg_expr(g, e->u.field.obj);
+        cg_expr_code(g, e->u.field.obj);   /* a path prefix gets no entry of its own */
         emit(g, OP_FIELD, cg_const_str(g->c, e->u.field.name, strlen(e->u.field.name)));
         return;
     }
     case AST_INDEX:
-        cg_expr(g, e->u.index.obj);
+        cg_expr_code(g, e->u.index.obj);
         cg_expr(g, e->u.index.key);
         emit(g, OP_INDEX, 0);
         return;
@@ -737,6 +739,67 @@ static void cg_expr(cg *g, const ast *e)
         emit(g, OP_UNDEF, 0);
         return;
     }
+}
+
+/* How explain reads e (bc_expr_kind), or -1 for a literal, which gets no
+ * debug entry: its value is its text. */
+static int expr_kind(const ast *e)
+{
+    switch (e->kind) {
+    case AST_NULL: case AST_BOOL: case AST_INT: case AST_DOUBLE: case AST_DURATION:
+        return -1;
+    case AST_STRING:
+        return is_plain_string(e) ? -1 : BC_X_VALUE;
+    case AST_CALL:
+        return BC_X_CALL;
+    case AST_UNARY:
+        return e->u.unary.op == OPX_NOT ? BC_X_NOT : BC_X_ARITH;
+    case AST_BINARY:
+        switch (e->u.binary.op) {
+        case OPX_AND: return BC_X_AND;
+        case OPX_OR: return BC_X_OR;
+        case OPX_COALESCE: return BC_X_COALESCE;
+        case OPX_ADD: case OPX_SUB: case OPX_MUL: case OPX_DIV: return BC_X_ARITH;
+        default: return BC_X_COMPARE;
+        }
+    case AST_QUANT:
+        return e->u.quant.op == QUANT_ALL ? BC_X_ALL : e->u.quant.op == QUANT_NONE ? BC_X_NONE : BC_X_ANY;
+    case AST_COUNT:
+        return BC_X_COUNT;
+    default:
+        return BC_X_VALUE;
+    }
+}
+
+/* Generate e, and record a debug entry (EXPR) for it: its source text and
+ * the code range that computes it. Control bodies only, and at most
+ * BC_MAX_EXPR_DEPTH levels deep; defs run as one step for explain. */
+static void cg_expr(cg *g, const ast *e)
+{
+    int kind = expr_kind(e);
+    if (g->is_def || kind < 0 || g->expr_depth >= BC_MAX_EXPR_DEPTH) {
+        cg_expr_code(g, e);
+        return;
+    }
+    bc_expr x = {0};
+    unsigned line, col;
+    src_pos(g->u->src, e->start, &line, &col);
+    x.kind = (uint8_t)kind;
+    x.file = g->file_str;
+    x.line = line;
+    x.col = col;
+    x.text = node_text(g, e);
+    x.start = here(g);
+    x.parent = g->cur_expr;
+    uint32_t idx = g->b->exprs.n;
+    BC_PUSH(g->b->exprs, x);
+    uint32_t outer = g->cur_expr;
+    g->cur_expr = idx;
+    g->expr_depth++;
+    cg_expr_code(g, e);
+    g->expr_depth--;
+    g->cur_expr = outer;
+    g->b->exprs.v[idx].end = here(g);
 }
 
 /* ---- statements ------------------------------------------------------------------------ */
@@ -843,6 +906,7 @@ static void cg_init(cg *g, compiler *c, cunit *u, uint32_t func)
     g->b = c->b;
     g->func = func;
     g->file_str = bundle_str(c->b, u->src->path, strlen(u->src->path));
+    g->cur_expr = BC_NO_EXPR;
 }
 
 static void cg_finish(cg *g)

@@ -53,6 +53,7 @@ void bundle_free(bundle *b)
     free(b->code.v);
     free(b->sites.v);
     free(b->lines.v);
+    free(b->exprs.v);
     free(b->natives.v);
     free(b->params.v);
     free(b->controls.v);
@@ -429,6 +430,28 @@ static int read_meta(rd *r, bundle *b)
     return r->failed ? -1 : 0;
 }
 
+/* Debug entries; their code ranges and parents are checked by verify.c. */
+static int read_exprs(rd *r, bundle *b)
+{
+    uint32_t n = rd_count(r, 29);
+    RD_VEC(r, b->exprs, n);
+    for (uint32_t i = 0; i < n && !r->failed; i++) {
+        bc_expr x;
+        x.kind = rd_u8(r);
+        x.file = rd_str(r, b);
+        x.line = rd_u32(r);
+        x.col = rd_u32(r);
+        x.text = rd_str(r, b);
+        x.start = rd_u32(r);
+        x.end = rd_u32(r);
+        x.parent = rd_u32(r);
+        if (!r->failed && x.kind > BC_X_KIND_MAX)
+            return rd_fail(r, "unknown expression kind");
+        b->exprs.v[b->exprs.n++] = x;
+    }
+    return r->failed ? -1 : 0;
+}
+
 static int sha256(const unsigned char *buf, size_t len, unsigned char out[32])
 {
     aip_sha256(buf, len, out);
@@ -438,7 +461,7 @@ static int sha256(const unsigned char *buf, size_t len, unsigned char out[32])
 /* Section tags in the order the reader needs them (STRS first: the others
  * refer to strings). */
 static const char *const order[] = {"STRS", "CNST", "FUNC", "CODE", "SITE", "LINE",
-                                    "NATV", "PARM", "CTRL", "PROF", "META"};
+                                    "NATV", "PARM", "CTRL", "PROF", "META", "EXPR"};
 enum { NSECT = sizeof order / sizeof order[0] };
 
 bundle *bundle_read(const unsigned char *buf, size_t len, const char *name,
@@ -521,7 +544,7 @@ bundle *bundle_read(const unsigned char *buf, size_t len, const char *name,
     bundle *b = bundle_new();
     int (*const readers[NSECT])(rd *, bundle *) = {read_strs, read_consts, read_funcs, read_code,
                                                    read_sites, read_lines, read_natives, read_params,
-                                                   read_controls, read_profiles, read_meta};
+                                                   read_controls, read_profiles, read_meta, read_exprs};
     for (int k = 0; k < NSECT; k++) {
         if (!have[k])
             continue;

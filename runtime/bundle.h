@@ -19,6 +19,8 @@
  *   CTRL  u32 n; n x control (see bc_control, strings as u32 indices, in field order)
  *   PROF  u32 n; n x (u32 name, u32 title, u32 count, count x u32 id)
  *   META  u32 n; n x (u32 key, u32 value)              packages, uses, sources
+ *   EXPR  u32 n; n x (u8 kind, u32 file, u32 line, u32 col, u32 text,
+ *                     u32 start, u32 end, u32 parent)     debug: sub-expressions (optional)
  *   SHA2  32 bytes
  */
 #ifndef AIP_RUNTIME_BUNDLE_H
@@ -58,6 +60,19 @@ typedef struct bc_site {
 } bc_site;
 
 typedef struct bc_line { uint32_t pc, file, line; } bc_line;
+
+/* Debug information (EXPR section, optional): one entry per sub-expression of
+ * a control body, in pre-order (a parent before its children). The code of
+ * the expression is [start, end) and leaves its value on top of the stack
+ * when execution reaches `end` from inside that range. Only `aip explain`
+ * and the "because" of findings read it (runtime/explain.c). */
+typedef struct bc_expr {
+    uint8_t kind;           /* bc_expr_kind */
+    uint32_t file, line, col;
+    uint32_t text;          /* string: the source text, white space folded */
+    uint32_t start, end;    /* code words; same function */
+    uint32_t parent;        /* index of the enclosing entry, or BC_NO_EXPR */
+} bc_expr;
 
 typedef struct bc_native {
     uint32_t name;          /* string */
@@ -116,6 +131,7 @@ typedef struct bundle {
     BC_VEC(bc_profile) profiles;
     BC_VEC(uint32_t) profile_refs;
     BC_VEC(bc_meta) meta;
+    BC_VEC(bc_expr) exprs;         /* debug information; may be empty */
 
     val *kvals;                    /* reader: constants as values (nconsts) */
     struct bundle_intern *intern;  /* writer: string index by content (bundle.c) */

@@ -84,6 +84,24 @@ enum { BC_FUNC_DEF = 0, BC_FUNC_CONTROL = 1 };
 enum { BC_CTRL_CONTROL = 0, BC_CTRL_RULE = 1 };
 /* Site kinds in the SITE section. */
 enum { BC_SITE_REQUIRE = 0, BC_SITE_SCOPE = 1, BC_SITE_WHERE = 2 };
+/* Expression kinds in the EXPR (debug) section: how `aip explain` and the
+ * "because" of a finding read a traced sub-expression (runtime/explain.c). */
+typedef enum bc_expr_kind {
+    BC_X_VALUE = 0,    /* a name, path, literal or anything shown as just its value */
+    BC_X_CALL = 1,     /* builtin or def call: its arguments decide */
+    BC_X_NOT = 2,
+    BC_X_AND = 3,
+    BC_X_OR = 4,
+    BC_X_COALESCE = 5,
+    BC_X_COMPARE = 6,  /* == != < <= > >= in */
+    BC_X_ARITH = 7,    /* + - * / and unary - */
+    BC_X_ALL = 8,
+    BC_X_ANY = 9,
+    BC_X_NONE = 10,
+    BC_X_COUNT = 11,
+    BC_X_KIND_MAX = BC_X_COUNT
+} bc_expr_kind;
+#define BC_NO_EXPR 0xFFFFFFFFu   /* parent of a top-level expression */
 
 /* Limits the compiler respects and the verifier enforces. */
 #define BC_MAX_LOCALS   255u
@@ -93,5 +111,8 @@ enum { BC_SITE_REQUIRE = 0, BC_SITE_SCOPE = 1, BC_SITE_WHERE = 2 };
  * this many levels ([[1]] is two), so recursive equality and display stay
  * bounded. An fnode's depth field counts the levels below it. */
 #define BC_MAX_NEST     64u
+/* EXPR entries nest at most this many levels (a top-level one is level 1);
+ * the compiler gives deeper sub-expressions no entry of their own. */
+#define BC_MAX_EXPR_DEPTH 64u
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "runtime/report.h"
 
+#include "runtime/because.h"
 #include "runtime/json_out.h"
 #include "runtime/version.h"
 
@@ -185,6 +186,8 @@ static void write_finding(jw *w, const finding *f)
         jw_null(w);
     }
     jw_member_string(w, "waived_by", f->waived_by ? f->waived_by->id : NULL);
+    jw_key(w, "because");
+    because_json_items(w, f->because, f->nbecause);
     jw_object_end(w);
 }
 

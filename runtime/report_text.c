@@ -25,6 +25,8 @@
 
 #include <string.h>
 
+#include "runtime/because.h"
+
 enum { REPORT_TEXT_WIDTH = 100, VERDICT_COL = 8, ID_COL = 8 };
 
 static const char ELLIPSIS[] = "\xE2\x80\xA6";  /* U+2026, one column */
@@ -212,6 +214,24 @@ static void write_location_line(FILE *out, const finding *f)
     putc('\n', out);
 }
 
+/* "        because: EXPR = VALUE (at FILE:LINE:COL)", one line per item. */
+static void write_because(FILE *out, const finding *f)
+{
+    for (uint32_t i = 0; i < f->nbecause; i++) {
+        const because_item *it = &f->because[i];
+        char buf[1024];
+        because_item_text(it, buf, sizeof buf);
+        fputs(i ? "                 " : "        because: ", out);
+        text_put(out, buf);
+        if (it->file) {
+            fputs(" (at ", out);
+            text_put(out, it->file);
+            fprintf(out, ":%u:%u)", (unsigned)it->line, (unsigned)it->col);
+        }
+        putc('\n', out);
+    }
+}
+
 static void write_finding(FILE *out, const finding *f)
 {
     fputs(f->kind == FINDING_MISSING_EVIDENCE ? "      missing evidence" : f->waived_by ? "      waived violation"
@@ -225,6 +245,7 @@ static void write_finding(FILE *out, const finding *f)
     text_put(out, f->message);
     putc('\n', out);
     write_location_line(out, f);
+    write_because(out, f);
     if (f->waived_by) {
         fputs("        waived by ", out);
         text_put(out, f->waived_by->id);

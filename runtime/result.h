@@ -54,6 +54,16 @@ typedef struct waiver {
 } waiver;
 const char *finding_kind_name(finding_kind k);   /* "violation", "missing_evidence" */
 
+/* One deciding sub-expression of a requirement (runtime/because.c). */
+typedef struct because_item {
+    const char *expr;          /* its source text, or a quantifier's variable */
+    const struct fnode *value; /* a short copy of its value; NULL when undefined */
+    const char *undefined;     /* when undefined: why, else NULL */
+    const char *file;          /* facts file of the value, or NULL (computed or literal) */
+    uint32_t line, col;
+    uint8_t truncated;         /* value was shortened */
+} because_item;
+
 typedef struct finding {
     finding_kind kind;
     const char *message;
@@ -64,6 +74,8 @@ typedef struct finding {
     const char *policy_file;   /* the require / scope / attest in the policy */
     uint32_t policy_line, policy_col;
     const waiver *waived_by;   /* the active waiver covering this violation, or NULL */
+    const because_item *because;  /* the deciding sub-expressions (require findings), or NULL */
+    uint32_t nbecause;
 } finding;
 
 typedef struct control_result {

@@ -27,6 +27,12 @@
  *      declared kind; profiles name defined control ids; natives resolve to a
  *      builtin of this runtime with an accepted arity; the line table's pcs
  *      are inside CODE.
+ *   9. Debug entries (EXPR, optional): each lies in one CONTROL function,
+ *      start < end, start on an instruction boundary of that function and end
+ *      on one or at the function's end; kind known; parent BC_NO_EXPR or an
+ *      earlier entry whose range contains this one's; nesting at most
+ *      BC_MAX_EXPR_DEPTH. (runtime/explain.c still never trusts that `end` is
+ *      reached with a value on the stack: it checks the depth.)
  *
  * The VM still checks value kinds (an iterator where one is expected, a
  * string for FIELD) because those depend on data, and enforces the step,
@@ -313,6 +319,54 @@ static int verify_no_recursion(vctx *v)
     return rc;
 }
 
+/* Invariant 9: debug entries. Runs after every function has been verified,
+ * so each function's instructions can be walked by length. */
+static int verify_exprs(vctx *v)
+{
+    bundle *b = v->b;
+    if (!b->exprs.n)
+        return 0;
+    uint32_t n = b->code.n;
+    uint32_t *owner = aip_xmalloc(sizeof(uint32_t) * (n + 1));   /* function + 1, 0 none */
+    unsigned char *bound = aip_xcalloc(n + 1, 1);
+    uint8_t *depth = aip_xmalloc(b->exprs.n);
+    for (uint32_t pc = 0; pc <= n; pc++)
+        owner[pc] = 0;
+    for (uint32_t fi = 0; fi < b->funcs.n; fi++) {
+        const bc_func *f = &b->funcs.v[fi];
+        for (uint32_t pc = f->start; pc < f->start + f->len; pc += bc_op_len((bc_op)BC_OP(b->code.v[pc]))) {
+            if (owner[pc] == 0) {
+                owner[pc] = fi + 1;
+                bound[pc] = 1;
+            }
+        }
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < b->exprs.n && rc == 0; i++) {
+        const bc_expr *x = &b->exprs.v[i];
+        const bc_func *f = x->start < n && owner[x->start] ? &b->funcs.v[owner[x->start] - 1] : NULL;
+        uint32_t fend = f ? f->start + f->len : 0;
+        if (!f || f->kind != BC_FUNC_CONTROL || !bound[x->start] || x->end <= x->start || x->end > fend ||
+            (x->end < fend && (owner[x->end] != owner[x->start] || !bound[x->end]))) {
+            rc = tfail(v, "debug entry (code range)", i);
+            break;
+        }
+        depth[i] = 1;
+        if (x->parent != BC_NO_EXPR) {
+            const bc_expr *p = x->parent < i ? &b->exprs.v[x->parent] : NULL;
+            if (!p || p->start > x->start || p->end < x->end || depth[x->parent] >= BC_MAX_EXPR_DEPTH) {
+                rc = tfail(v, "debug entry (parent)", i);
+                break;
+            }
+            depth[i] = (uint8_t)(depth[x->parent] + 1);
+        }
+    }
+    free(owner);
+    free(bound);
+    free(depth);
+    return rc;
+}
+
 int bundle_verify(bundle *b, const char *name, aip_error *err)
 {
     vctx v = {b, name, err};
@@ -377,7 +431,7 @@ int bundle_verify(bundle *b, const char *name, aip_error *err)
     for (uint32_t i = 0; i < b->lines.n; i++)
         if (b->lines.v[i].pc > b->code.n)
             return tfail(&v, "line table entry", i);
-    return 0;
+    return verify_exprs(&v);
 }
 
 int bundle_func_stack(bundle *b, uint32_t fi, uint32_t *max_depth, aip_error *err)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "runtime/builtins.h"
+#include "runtime/trace.h"
 
 enum { MAX_SCOPES = BC_MAX_STACK };
 
@@ -48,6 +49,13 @@ typedef struct vm {
     builtin_env benv;
     char errmsg[512];           /* runtime error of this block */
     uint32_t err_pc;
+    /* "because" and explain (runtime/trace.h): the trace attached to this run,
+     * and the findings at requires of this block, when they are wanted */
+    trace *trace;
+    trace *because_trace;
+    int want_tickets;
+    trace_ticket *tickets;
+    uint32_t ntickets, tcap;
 } vm;
 
 /* ---- small helpers ------------------------------------------------------------- */
@@ -609,6 +617,54 @@ static void do_attest(vm *m, int64_t within)
     }
 }
 
+/* ---- "because" ------------------------------------------------------------------ */
+
+/* Remember the finding just made at require site `site` for the traced re-run. */
+static void add_ticket(vm *m, uint32_t site)
+{
+    if (m->ntickets == m->tcap) {
+        m->tcap = m->tcap ? m->tcap * 2 : 16;
+        m->tickets = aip_xrealloc(m->tickets, sizeof *m->tickets * m->tcap);
+    }
+    trace_ticket *tk = &m->tickets[m->ntickets++];
+    tk->finding = m->cur->nfindings - 1;
+    tk->site = site;
+    tk->elem = m->nscopes ? m->scope_elem[0] : NULL;
+}
+
+static int vm_run(vm *m, uint32_t fi);
+
+/* Run block `block` again with a trace, only for the outermost scope
+ * elements that had findings at a require, and give those findings their
+ * "because". The re-run's own findings and counts go to scratch. */
+static void because_rerun(vm *m, uint32_t block, control_result *cr)
+{
+    if (!m->because_trace)
+        m->because_trace = trace_new(m->b, m->facts, TRACE_BECAUSE, &m->res->mem);
+    trace_begin(m->because_trace, block, m->tickets, m->ntickets, cr);
+    eval_result scratch_res;
+    memset(&scratch_res, 0, sizeof scratch_res);
+    arena_init(&scratch_res.mem);
+    control_result scratch;
+    memset(&scratch, 0, sizeof scratch);
+    eval_result *res = m->res;
+    control_result *cur = m->cur;
+    uint32_t held = m->held, violations = m->violations, missing = m->missing;
+    m->res = &scratch_res;
+    m->cur = &scratch;
+    m->trace = m->because_trace;
+    m->want_tickets = 0;
+    arena_reset(&m->eval);
+    (void)vm_run(m, m->b->controls.v[block].func);   /* an error stops the explaining, nothing else */
+    m->trace = NULL;
+    m->res = res;
+    m->cur = cur;
+    m->held = held;
+    m->violations = violations;
+    m->missing = missing;
+    arena_free(&scratch_res.mem);
+}
+
 /* ---- the dispatch loop ------------------------------------------------------------------- */
 
 /* Run function fi (a control body). Returns 0, or -1 with m->errmsg set. */
@@ -631,6 +687,7 @@ static int vm_run(vm *m, uint32_t fi)
     uint32_t pc = f->start;
     uint64_t steps = 0;
     m->nscopes = 0;
+    trace *const tr = m->trace;
 
 #define POP() (*--sp)
 #define PUSH(v) (*sp++ = (v))
@@ -642,6 +699,8 @@ static int vm_run(vm *m, uint32_t fi)
     for (;;) {
         if (++steps > bud->max_steps)
             FAIL("step budget of %" PRIu64 " instructions exceeded (raise it with --max-steps)", bud->max_steps);
+        if (__builtin_expect(tr != NULL, 0))
+            trace_step(tr, pc, nframes, m->stack, sp, locals, m->nscopes, m->cur);
         uint32_t w = code[pc];
         uint32_t a = BC_A(w);
         switch ((bc_op)BC_OP(w)) {
@@ -981,6 +1040,8 @@ static int vm_run(vm *m, uint32_t fi)
             } else {
                 missing_finding(m, site, c, "cannot check");
             }
+            if (m->want_tickets)
+                add_ticket(m, a);
             break;
         }
         case OP_ACC_ALL:
@@ -1132,6 +1193,8 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
         const char *id = b->strs.v[c->id];
         if (c->kind != (o->rules ? BC_CTRL_RULE : BC_CTRL_CONTROL) || (!o->rules && !in_profile(b, prof, id)))
             continue;
+        if (o->only_control && strcmp(id, o->only_control) != 0)
+            continue;
         control_result *cr = NULL;
         for (uint32_t k = 0; k < r->ncontrols; k++)
             if (strcmp(r->controls[k].id, id) == 0)
@@ -1153,7 +1216,13 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
         m.ctl = c;
         m.held = m.violations = m.missing = 0;
         m.errmsg[0] = '\0';
+        m.ntickets = 0;
+        m.want_tickets = o->because && !o->explain;
+        m.trace = o->explain;
+        if (o->explain)
+            trace_begin(o->explain, i, NULL, 0, NULL);
         int rc = vm_run(&m, c->func);
+        m.trace = NULL;
         if (rc != 0) {
             const char *pf;
             uint32_t pl;
@@ -1163,6 +1232,8 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
         }
         cr->requirements_held += m.held;
         verdict v = block_verdict(&m, rc != 0);
+        if (m.ntickets)
+            because_rerun(&m, i, cr);
         if (v > cr->verdict)
             cr->verdict = v;
         arena_reset(&m.eval);
@@ -1186,5 +1257,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     free(m.lstack);
     free(m.frames);
     free(m.scope_elem);
+    free(m.tickets);
+    trace_free(m.because_trace);
     return r;
 }

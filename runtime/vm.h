@@ -29,6 +29,10 @@ typedef struct vm_options {
     vm_budget budget;
     const val *params;         /* NULL: bundle defaults; else one value per bundle param */
     int rules;                 /* 0: evaluate the controls; 1: only the rules (manifest checks) */
+    int because;               /* give findings at a `require` their "because": a block with
+                                  such findings is run again, traced, for those elements only */
+    struct trace *explain;     /* trace every block run (runtime/trace.h), or NULL */
+    const char *only_control;  /* evaluate only the blocks of this control id, or NULL */
 } vm_options;
 
 void vm_options_default(vm_options *o);

@@ -13,6 +13,7 @@
 
 #include "runtime/bundle.h"
 #include "runtime/report.h"
+#include "runtime/facts.h"
 #include "runtime/result.h"
 
 /* ---- a bundle by hand (no runtime/bundle.c needed) ---------------------- */
@@ -65,6 +66,9 @@ typedef struct fixture {
     control_result c[6];
     finding f_pr[2], f_rc[1], f_rs[1];
     const char *files[2], *shas[2];
+    fnode v330, vfalse, vlist, vitems[2];
+    fnode *vitemp[2];
+    because_item because_pr0[3], because_pr1[1];
 } fixture;
 
 static const char LONG_TITLE[] =
@@ -98,6 +102,24 @@ static int setup(void **state)
         .kind = FINDING_MISSING_EVIDENCE, .message = "no rotation date",
         .path = "", .subject = NULL, .file = NULL,
         .policy_file = "policy.aip", .policy_line = 22, .policy_col = 5 };
+    /* because: a number from the facts, a truncated list, a verdict; an undefined path */
+    x->v330 = (fnode){ .kind = FN_INT, .u.i = 330 };
+    x->vfalse = (fnode){ .kind = FN_BOOL, .u.b = 0 };
+    x->vitems[0] = (fnode){ .kind = FN_STR, .n = 5, .u.s = "a\"b\tc" };
+    x->vitems[1] = (fnode){ .kind = FN_DOUBLE, .u.d = 1.5 };
+    x->vitemp[0] = &x->vitems[0];
+    x->vitemp[1] = &x->vitems[1];
+    x->vlist = (fnode){ .kind = FN_LIST, .n = 2, .u.items = x->vitemp };
+    x->because_pr0[0] = (because_item){ .expr = "days_since(c.rotated)", .value = &x->v330,
+        .file = "facts/inv.yaml", .line = 14, .col = 9 };
+    x->because_pr0[1] = (because_item){ .expr = "c.tags", .value = &x->vlist, .truncated = 1 };
+    x->because_pr0[2] = (because_item){ .expr = "days_since(c.rotated) <= 90", .value = &x->vfalse };
+    x->f_pr[0].because = x->because_pr0;
+    x->f_pr[0].nbecause = 3;
+    x->because_pr1[0] = (because_item){ .expr = "c.rotation.last", .undefined = "credentials[1].rotation is missing",
+        .file = "facts/inv.yaml", .line = 12, .col = 7 };
+    x->f_pr[1].because = x->because_pr1;
+    x->f_pr[1].nbecause = 1;
     x->f_rc[0] = (finding){
         .kind = FINDING_MISSING_EVIDENCE, .message = "backup plan not attested",
         .path = "systems[0]", .subject = "rag\x1b[2J",
@@ -302,7 +324,37 @@ static const char EXPECTED_JSON[] =
 "            \"file\": \"policy.aip\",\n"
 "            \"line\": 20\n"
 "          },\n"
-"          \"waived_by\": null\n"
+"          \"waived_by\": null,\n"
+"          \"because\": [\n"
+"            {\n"
+"              \"expr\": \"days_since(c.rotated)\",\n"
+"              \"value\": 330,\n"
+"              \"undefined\": null,\n"
+"              \"truncated\": false,\n"
+"              \"location\": {\n"
+"                \"file\": \"facts/inv.yaml\",\n"
+"                \"line\": 14,\n"
+"                \"column\": 9\n"
+"              }\n"
+"            },\n"
+"            {\n"
+"              \"expr\": \"c.tags\",\n"
+"              \"value\": [\n"
+"                \"a\\\"b\\tc\",\n"
+"                1.5\n"
+"              ],\n"
+"              \"undefined\": null,\n"
+"              \"truncated\": true,\n"
+"              \"location\": null\n"
+"            },\n"
+"            {\n"
+"              \"expr\": \"days_since(c.rotated) <= 90\",\n"
+"              \"value\": false,\n"
+"              \"undefined\": null,\n"
+"              \"truncated\": false,\n"
+"              \"location\": null\n"
+"            }\n"
+"          ]\n"
 "        },\n"
 "        {\n"
 "          \"kind\": \"missing_evidence\",\n"
@@ -314,7 +366,20 @@ static const char EXPECTED_JSON[] =
 "            \"file\": \"policy.aip\",\n"
 "            \"line\": 22\n"
 "          },\n"
-"          \"waived_by\": null\n"
+"          \"waived_by\": null,\n"
+"          \"because\": [\n"
+"            {\n"
+"              \"expr\": \"c.rotation.last\",\n"
+"              \"value\": null,\n"
+"              \"undefined\": \"credentials[1].rotation is missing\",\n"
+"              \"truncated\": false,\n"
+"              \"location\": {\n"
+"                \"file\": \"facts/inv.yaml\",\n"
+"                \"line\": 12,\n"
+"                \"column\": 7\n"
+"              }\n"
+"            }\n"
+"          ]\n"
 "        }\n"
 "      ]\n"
 "    },\n"
@@ -361,7 +426,8 @@ static const char EXPECTED_JSON[] =
 "          \"subject\": \"ranker\",\n"
 "          \"location\": null,\n"
 "          \"policy_location\": null,\n"
-"          \"waived_by\": null\n"
+"          \"waived_by\": null,\n"
+"          \"because\": []\n"
 "        }\n"
 "      ]\n"
 "    },\n"
@@ -399,7 +465,8 @@ static const char EXPECTED_JSON[] =
 "            \"file\": \"recover.aip\",\n"
 "            \"line\": 4\n"
 "          },\n"
-"          \"waived_by\": null\n"
+"          \"waived_by\": null,\n"
+"          \"because\": []\n"
 "        }\n"
 "      ]\n"
 "    }\n"
@@ -504,8 +571,12 @@ static const char EXPECTED_TEXT[] =
 "  FAIL     PR.AA-01  Identities and credentials for authorized users, services, and hardware are ma\xe2\x80\xa6\n"
 "      violation [chatbot]: credential \"svc-bot\" is shared\n"
 "        at facts/inv.yaml:12:7 (credentials[1].shared), policy.aip:20\n"
+"        because: days_since(c.rotated) = 330 (at facts/inv.yaml:14:9)\n"
+"                 c.tags = [\"a\\\"b\\u0009c\", 1.5] ...\n"
+"                 days_since(c.rotated) <= 90 is false\n"
 "      missing evidence: no rotation date\n"
 "        at policy.aip:22\n"
+"        because: c.rotation.last is undefined: credentials[1].rotation is missing (at facts/inv.yaml:12:7)\n"
 "  ERROR    DE.CM-01  Networks are monitored (advisory)\n"
 "      error: step budget exceeded (10000000 steps)\n"
 "  WAIVED   RS.MA-01  Incident response plan is executed (advisory)\n"
