@@ -395,6 +395,10 @@ static void add(bctx *c, const char *expr, const tval *v)
 {
     if (c->n >= BECAUSE_MAX)
         return;
+    for (uint32_t i = 0; i < c->n; i++)   /* the same operand twice says nothing new */
+        if (strcmp(c->items[i].expr, expr) == 0 && c->items[i].line == v->line && c->items[i].col == v->col &&
+            (c->items[i].file == v->file || (c->items[i].file && v->file && !strcmp(c->items[i].file, v->file))))
+            return;
     because_item *it = &c->items[c->n++];
     uint8_t trunc = 0;
     it->expr = expr;   /* a bundle string, or allocated in out */

@@ -149,9 +149,15 @@ static int write_text(ectx *c, const trace *t)
         case TREC_BIND: {
             scope_level = r->level + 1;
             indent(out, r->level + 1);
-            fputs("for ", out);
-            because_item it = item_of(r->subject ? "id" : "element", &r->v);
-            text_item(out, &it);
+            char head[600];
+            snprintf(head, sizeof head, "for each of %s:", r->site < c->b->sites.n ? c->b->strs.v[c->b->sites.v[r->site].text] : "the scope");
+            fputs(head, out);
+            char v[512];
+            because_value_text(r->v.value, r->v.truncated, v, sizeof v);
+            fprintf(out, " %s", r->v.value ? v : "(undefined)");
+            if (r->v.file)
+                fprintf(out, " (at %s:%u:%u)", r->v.file, (unsigned)r->v.line, (unsigned)r->v.col);
+            putc('\n', out);
             break;
         }
         case TREC_WHERE:
@@ -281,6 +287,7 @@ static int write_json(ectx *c, const trace *t)
         json_location(w, "block", c->b->strs.v[bc->file], bc->line);
         if (r->kind == TREC_BIND) {
             jw_member_int(w, "level", r->level);
+            jw_member_string(w, "scope", r->site < c->b->sites.n ? c->b->strs.v[c->b->sites.v[r->site].text] : NULL);
             jw_member_string(w, "subject", r->subject);
             because_item it = item_of(r->subject ? "id" : "element", &r->v);
             jw_key(w, "element");

@@ -310,6 +310,9 @@ void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp,
             } else if (t->mode == TRACE_EXPLAIN) {
                 trec *r = new_rec(t, TREC_BIND);
                 r->level = nscopes ? nscopes - 1 : 0;
+                r->site = UINT32_MAX;   /* the SCOPE before this loop names the collection */
+                if (prev > 0 && BC_OP(code[prev - 1]) == OP_SCOPE && BC_A(code[prev - 1]) < b->sites.n)
+                    r->site = BC_A(code[prev - 1]);
                 const fnode *id = id_of(e);
                 r->subject = id ? id->u.s : NULL;
                 copy_element(t, t->out, e, &r->v);

@@ -57,7 +57,7 @@ typedef struct trec {
     uint32_t level;            /* BIND: scope nesting level, 0 outermost */
     const char *subject;       /* BIND: the element's id, or NULL */
     tval v;                    /* BIND: the element; WHERE/REQUIRE: the condition's value */
-    uint32_t site;             /* WHERE/REQUIRE: bundle site */
+    uint32_t site;             /* WHERE/REQUIRE: bundle site; BIND: the scope's site, or UINT32_MAX */
     const tnode *tree;         /* WHERE/REQUIRE: the condition's evaluation, or NULL */
     uint32_t finding;          /* REQUIRE/ATTEST: finding index in the control result, or UINT32_MAX */
     struct trec *next;
