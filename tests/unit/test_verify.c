@@ -16,6 +16,8 @@
 #include "asm.h"
 #include "compile_src.h"
 #include "runtime/builtins.h"
+#include "runtime/explain.h"
+#include "runtime/trace.h"
 #include "runtime/vm.h"
 
 static const char *POLICY =
@@ -91,8 +93,31 @@ static int try_bundle(const fixture *fx, const unsigned char *buf, size_t len)
     date_parse_days("2026-11-27", 10, &o.today);
     o.budget.max_steps = 20000;
     o.budget.max_memory = 1 << 20;
+    o.because = 1;   /* a finding re-runs its block traced, reading the debug entries */
     eval_result *r = vm_eval(b, fx->f, &o, &err);
     eval_result_free(r);
+    /* and explain: every block traced, the explanation written */
+    if (b->controls.n) {
+        arena mem;
+        arena_init(&mem);
+        trace *t = trace_new(b, fx->f, TRACE_EXPLAIN, &mem);
+        o.because = 0;
+        o.explain = t;
+        o.only_control = b->strs.v[b->controls.v[0].id];
+        r = vm_eval(b, fx->f, &o, &err);
+        if (r && r->ncontrols) {
+            FILE *sink = fopen("/dev/null", "w");
+            assert_non_null(sink);
+            explain_opts eo = {NULL, 1};
+            (void)explain_write(sink, r, b, t, &eo);
+            eo.json = 0;
+            (void)explain_write(sink, r, b, t, &eo);
+            fclose(sink);
+        }
+        eval_result_free(r);
+        trace_free(t);
+        arena_free(&mem);
+    }
     bundle_free(b);
     return 1;
 }
@@ -112,6 +137,15 @@ static void test_verify_original_runs(void **state)
     assert_int_equal(r->controls[0].verdict, VERDICT_FAIL);
     assert_int_equal(r->controls[0].nfindings, 1);
     assert_string_equal(r->controls[0].findings[0].subject, "b");
+    eval_result_free(r);
+    /* the debug entries are there (so the mutants damage them too) and explain the finding */
+    assert_true(b->exprs.n > 20);
+    o.because = 1;
+    r = vm_eval(b, fx->f, &o, &err);
+    assert_non_null(r);
+    assert_int_equal(r->controls[0].findings[0].nbecause, 2);
+    assert_string_equal(r->controls[0].findings[0].because[0].expr, "i");
+    assert_string_equal(r->controls[0].findings[0].because[1].expr, "i > 0");
     eval_result_free(r);
     /* every opcode the compiler emits appears in this bundle */
     int seen[BC_NUM_OPS] = {0};
@@ -238,6 +272,90 @@ static void test_verify_rejects_hand_made(void **state)
     }
 }
 
+/* Debug entries that break invariant 9, one at a time, on the compiled
+ * fixture policy. */
+static void test_verify_rejects_bad_debug_entries(void **state)
+{
+    (void)state;
+    bundle *b = compile_src("v.aip", POLICY, 1, NULL);
+    assert_non_null(b);
+    aip_error err;
+    assert_int_equal(bundle_verify(b, "v", &err), 0);
+    uint32_t n = b->exprs.n;
+    assert_true(n > 2);
+    /* an entry with a parent, and a def's start (not a control's) */
+    uint32_t child = 0;
+    while (child < n && b->exprs.v[child].parent == BC_NO_EXPR)
+        child++;
+    assert_true(child < n);
+    uint32_t def_start = UINT32_MAX;
+    for (uint32_t i = 0; i < b->funcs.n; i++)
+        if (b->funcs.v[i].kind == BC_FUNC_DEF)
+            def_start = b->funcs.v[i].start;
+    assert_true(def_start != UINT32_MAX);
+    struct { const char *name; uint32_t field; uint32_t value; uint32_t entry; } cases[] = {
+        {"start past the code", 0, 0xFFFFFF00u, 0},
+        {"end before start", 1, 0, 0},
+        {"end past the code", 1, 0xFFFFFF00u, 0},
+        {"in a def", 0, 0, 0},       /* value set below */
+        {"start inside an instruction", 0, 0, 0},
+        {"parent later", 2, 0, 0},
+    };
+    cases[3].value = def_start;
+    /* a word that is the jump operand of a two-word instruction */
+    uint32_t mid = UINT32_MAX;
+    for (uint32_t pc = b->funcs.v[b->controls.v[0].func].start; pc < b->code.n; pc += bc_op_len((bc_op)BC_OP(b->code.v[pc])))
+        if (bc_op_len((bc_op)BC_OP(b->code.v[pc])) == 2) {
+            mid = pc + 1;
+            break;
+        }
+    assert_true(mid != UINT32_MAX);
+    cases[4].value = mid;
+    cases[5].entry = child;
+    cases[5].value = n - 1 > child ? n - 1 : child;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bc_expr *x = &b->exprs.v[cases[i].entry];
+        bc_expr keep = *x;
+        if (cases[i].field == 0)
+            x->start = cases[i].value;
+        else if (cases[i].field == 1)
+            x->end = cases[i].value;
+        else
+            x->parent = cases[i].value;
+        if (bundle_verify(b, "v", &err) == 0)
+            fail_msg("%s: accepted", cases[i].name);
+        if (!strstr(err.msg, "debug entry"))
+            fail_msg("%s: message \"%s\"", cases[i].name, err.msg);
+        *x = keep;
+    }
+    assert_int_equal(bundle_verify(b, "v", &err), 0);
+    /* a parent whose range does not contain its child's */
+    {
+        bc_expr *x = &b->exprs.v[child];
+        bc_expr keep = *x;
+        x->end = b->exprs.v[x->parent].end + 2;
+        x->end = x->end <= b->funcs.v[b->controls.v[0].func].start + b->funcs.v[b->controls.v[0].func].len
+                     ? x->end : keep.end;
+        assert_int_not_equal(bundle_verify(b, "v", &err), 0);
+        assert_non_null(strstr(err.msg, "debug entry"));
+        *x = keep;
+    }
+    assert_int_equal(bundle_verify(b, "v", &err), 0);
+    /* too deep: a chain of BC_MAX_EXPR_DEPTH + 1 entries over one range */
+    bc_expr base = b->exprs.v[0];
+    b->exprs.n = 0;
+    for (uint32_t i = 0; i <= BC_MAX_EXPR_DEPTH; i++) {
+        bc_expr x = base;
+        x.parent = i ? i - 1 : BC_NO_EXPR;
+        BC_PUSH(b->exprs, x);
+    }
+    assert_int_not_equal(bundle_verify(b, "v", &err), 0);
+    assert_non_null(strstr(err.msg, "debug entry (parent)"));
+    b->exprs.n--;
+    assert_int_equal(bundle_verify(b, "v", &err), 0);
+    bundle_free(b);
+}
+
 /* A def that calls itself, hand-made (the compiler would refuse it). */
 static void test_verify_rejects_recursion(void **state)
 {
@@ -268,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_verify_every_truncation),
         cmocka_unit_test(test_verify_rejects_hand_made),
         cmocka_unit_test(test_verify_rejects_recursion),
+        cmocka_unit_test(test_verify_rejects_bad_debug_entries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
