@@ -741,15 +741,41 @@ static void cg_expr_code(cg *g, const ast *e)
     }
 }
 
+/* Is e a literal: a scalar, a plain string, or a list or map of literals
+ * (looked at down to `depth` levels; deeper counts as not literal)? */
+static int is_literal(const ast *e, unsigned depth)
+{
+    switch (e->kind) {
+    case AST_NULL: case AST_BOOL: case AST_INT: case AST_DOUBLE: case AST_DURATION:
+        return 1;
+    case AST_STRING:
+        return is_plain_string(e);
+    case AST_LIST:
+        if (!depth)
+            return 0;
+        for (uint32_t i = 0; i < e->u.list.n; i++)
+            if (!is_literal(e->u.list.items[i], depth - 1))
+                return 0;
+        return 1;
+    case AST_MAP:
+        if (!depth)
+            return 0;
+        for (uint32_t i = 0; i < e->u.map.n; i++)
+            if (!is_literal(e->u.map.entries[i].value, depth - 1))
+                return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* How explain reads e (bc_expr_kind), or -1 for a literal, which gets no
  * debug entry: its value is its text. */
 static int expr_kind(const ast *e)
 {
-    switch (e->kind) {
-    case AST_NULL: case AST_BOOL: case AST_INT: case AST_DOUBLE: case AST_DURATION:
+    if (is_literal(e, 4))
         return -1;
-    case AST_STRING:
-        return is_plain_string(e) ? -1 : BC_X_VALUE;
+    switch (e->kind) {
     case AST_CALL:
         return BC_X_CALL;
     case AST_UNARY:
