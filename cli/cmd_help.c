@@ -23,7 +23,19 @@ static const struct {
      "  -o, --output FILE       write the report atomically to FILE (default stdout)\n"
      "  --fail-on mandatory|any|none   what fails the gate (default mandatory)\n"
      "  --max-steps N, --max-memory MB  evaluation budgets per control\n"
+     "  --no-because            leave out the \"because\" of findings (no traced re-runs)\n"
      "Exit: 0 gate passed, 1 gate failed, 2 bad usage or input, 3 internal or output error.\n"},
+    {"explain",
+     "usage: aip explain BUNDLE|POLICY_DIR|FILE.aip... -f FACTS [-f FACTS...] CONTROL [options]\n"
+     "Explain one control: for every scope binding, each `where` and `require` with the value\n"
+     "of every sub-expression, the outcome, the finding and why, and the attestation checks.\n"
+     "  --target ID             only the ai_systems[] element with this id\n"
+     "  --now YYYY-MM-DD        evaluation date (default: today, UTC)\n"
+     "  --params FILE           YAML/JSON map overriding param defaults\n"
+     "  --format text|json      output format (default text)\n"
+     "  --no-validate           skip the manifest checks of the facts\n"
+     "Exit: 0 explained (whatever the verdict), 2 bad usage or input (an unknown control or\n"
+     "target among them), 3 internal or output error.\n"},
     {"check",
      "usage: aip check POLICY_DIR|FILE.aip... [--lint]\n"
      "Compile only and print diagnostics (file:line:col). Exit 0 when clean, 2 on errors.\n"
@@ -73,6 +85,7 @@ int cmd_help(int argc, char **argv)
           "usage: aip COMMAND [ARGS]\n\n"
           "  build    compile policies into a bundle\n"
           "  eval     evaluate a bundle or policies against inventory facts\n"
+          "  explain  show why one control decided as it did, value by value\n"
           "  check    compile only; print diagnostics\n"
           "  test     run policy tests (*_test.aip)\n"
           "  validate check inventory manifests against their format\n"
