@@ -186,6 +186,19 @@ void because_copy_value(arena *out, const facts *f, val v, tval *tv)
     locate(f, v.origin, tv);
 }
 
+void because_copy_element(arena *out, const facts *f, val v, tval *tv)
+{
+    const fnode *id = v.kind == VAL_MAP ? fnode_get(v.u.node, "id", 2) : NULL;
+    if (!id || id->kind != FN_STR) {
+        because_copy_value(out, f, v, tv);
+        return;
+    }
+    because_copy_value(out, f, val_from_node(id), tv);
+    tv->file = NULL;
+    tv->line = tv->col = 0;
+    locate(f, v.u.node, tv);
+}
+
 /* ---- text of a short value ------------------------------------------------------- */
 
 typedef struct tbuf {
@@ -381,6 +394,7 @@ void because_quant_var(const char *text, char *buf, size_t cap)
 
 typedef struct bctx {
     const bundle *b;
+    const facts *f;
     arena *out;
     because_item *items;
     uint32_t n;
@@ -410,23 +424,36 @@ static void add(bctx *c, const char *expr, const tval *v)
     it->truncated = v->truncated;
 }
 
-static void add_node(bctx *c, const tnode *n)
+/* n's value as shown, copied from the VM's value the first time. */
+static const tval *tv(bctx *c, tnode *n)
 {
-    add(c, c->b->strs.v[c->b->exprs.v[n->expr].text], &n->v);
+    if (!n->ready) {
+        if (is_element(n))
+            because_copy_element(c->out, c->f, n->raw, &n->v);
+        else
+            because_copy_value(c->out, c->f, n->raw, &n->v);
+        n->ready = 1;
+    }
+    return &n->v;
+}
+
+static void add_node(bctx *c, tnode *n)
+{
+    add(c, c->b->strs.v[c->b->exprs.v[n->expr].text], tv(c, n));
 }
 
 /* The element node of a quantifier that precedes its condition node body. */
-static void add_element(bctx *c, const tnode *q, const tnode *body)
+static void add_element(bctx *c, tnode *q, const tnode *body)
 {
-    const tnode *elem = NULL;
-    for (const tnode *k = q->first; k && k != body; k = k->next)
+    tnode *elem = NULL;
+    for (tnode *k = q->first; k && k != body; k = k->next)
         if (is_element(k))
             elem = k;
     if (!elem)
         return;
     char var[64];
     because_quant_var(c->b->strs.v[c->b->exprs.v[q->expr].text], var, sizeof var);
-    tval v = elem->v;
+    tval v = *tv(c, elem);
     /* an element with an id is named by it */
     if (v.value && v.value->kind == FN_MAP) {
         for (uint32_t i = 0; i < v.value->n; i++)
@@ -445,12 +472,12 @@ static int is_boolean_kind(uint8_t k)
            k == BC_X_ANY || k == BC_X_NONE;
 }
 
-static void why(bctx *c, const tnode *n, unsigned depth);
+static void why(bctx *c, tnode *n, unsigned depth);
 
 /* The operands of n that are not literals (literals have no entry), then n. */
-static void operands_then_self(bctx *c, const tnode *n, unsigned depth)
+static void operands_then_self(bctx *c, tnode *n, unsigned depth)
 {
-    for (const tnode *k = n->first; k; k = k->next) {
+    for (tnode *k = n->first; k; k = k->next) {
         if (is_element(k))
             continue;
         uint8_t kk = c->b->exprs.v[k->expr].kind;
@@ -459,48 +486,50 @@ static void operands_then_self(bctx *c, const tnode *n, unsigned depth)
         else
             add_node(c, k);
     }
-    tval v = n->v;
+    tval v = *tv(c, n);
     if (!v.file) {   /* a computed value: show where its first operand came from */
-        for (const tnode *k = n->first; k && !v.file; k = k->next)
-            if (k->v.file) {
-                v.file = k->v.file;
-                v.line = k->v.line;
-                v.col = k->v.col;
+        for (tnode *k = n->first; k && !v.file; k = k->next) {
+            const tval *kv = tv(c, k);
+            if (kv->file) {
+                v.file = kv->file;
+                v.line = kv->line;
+                v.col = kv->col;
             }
+        }
     }
     add(c, c->b->strs.v[c->b->exprs.v[n->expr].text], &v);
 }
 
 /* Quantifier q: its first condition whose truth is t decided; NULL if none. */
-static const tnode *first_body(const tnode *q, int t)
+static tnode *first_body(tnode *q, int t)
 {
     const tnode *seen_elem = NULL;
-    for (const tnode *k = q->first; k; k = k->next) {
+    for (tnode *k = q->first; k; k = k->next) {
         if (is_element(k)) {
             seen_elem = k;
             continue;
         }
-        if (seen_elem && k->v.truth == t)
+        if (seen_elem && k->truth == t)
             return k;
     }
     return NULL;
 }
 
-static void why(bctx *c, const tnode *n, unsigned depth)
+static void why(bctx *c, tnode *n, unsigned depth)
 {
     if (c->n >= BECAUSE_MAX || depth > BC_MAX_EXPR_DEPTH)
         return;
     if (is_element(n)) {
-        add(c, "element", &n->v);
+        add(c, "element", tv(c, n));
         return;
     }
     const bc_expr *x = &c->b->exprs.v[n->expr];
-    if (!n->v.value && x->kind != BC_X_ALL && x->kind != BC_X_ANY && x->kind != BC_X_NONE &&
+    if (n->undef && x->kind != BC_X_ALL && x->kind != BC_X_ANY && x->kind != BC_X_NONE &&
         x->kind != BC_X_COUNT) {
         /* undefined: blame the undefined operands */
         int blamed = 0;
-        for (const tnode *k = n->first; k; k = k->next)
-            if (!is_element(k) && !k->v.value) {
+        for (tnode *k = n->first; k; k = k->next)
+            if (!is_element(k) && k->undef) {
                 why(c, k, depth + 1);
                 blamed = 1;
                 if (x->kind != BC_X_AND && x->kind != BC_X_OR && x->kind != BC_X_COALESCE)
@@ -514,14 +543,14 @@ static void why(bctx *c, const tnode *n, unsigned depth)
     case BC_X_AND:
     case BC_X_OR: {
         int decisive = x->kind == BC_X_AND ? 0 : 1;
-        if (n->v.truth == decisive) {
-            for (const tnode *k = n->first; k; k = k->next)
-                if (!is_element(k) && k->v.truth == decisive) {
+        if (n->truth == decisive) {
+            for (tnode *k = n->first; k; k = k->next)
+                if (!is_element(k) && k->truth == decisive) {
                     why(c, k, depth + 1);
                     return;
                 }
         }
-        for (const tnode *k = n->first; k; k = k->next)
+        for (tnode *k = n->first; k; k = k->next)
             if (!is_element(k))
                 why(c, k, depth + 1);
         if (!n->first)
@@ -539,8 +568,8 @@ static void why(bctx *c, const tnode *n, unsigned depth)
     case BC_X_NONE: {
         /* all: decided by a false (or undefined) condition; any/none: by a true one */
         int t = x->kind == BC_X_ALL ? 0 : 1;
-        const tnode *body = first_body(n, t);
-        if (!body && !n->v.value)
+        tnode *body = first_body(n, t);
+        if (!body && n->undef)
             body = first_body(n, -1);
         if (body) {
             add_element(c, n, body);
@@ -554,8 +583,8 @@ static void why(bctx *c, const tnode *n, unsigned depth)
         return;
     }
     case BC_X_COUNT:
-        if (!n->v.value) {
-            const tnode *body = first_body(n, -1);
+        if (n->undef) {
+            tnode *body = first_body(n, -1);
             if (body) {
                 add_element(c, n, body);
                 why(c, body, depth + 1);
@@ -576,12 +605,12 @@ static void why(bctx *c, const tnode *n, unsigned depth)
     }
 }
 
-uint32_t because_build(const bundle *b, const tnode *root, arena *out, because_item **items)
+uint32_t because_build(const bundle *b, const facts *f, tnode *root, arena *out, because_item **items)
 {
     *items = NULL;
     if (!root || is_element(root))
         return 0;
-    bctx c = {b, out, xalloc(out, sizeof(because_item) * BECAUSE_MAX), 0};
+    bctx c = {b, f, out, xalloc(out, sizeof(because_item) * BECAUSE_MAX), 0};
     why(&c, root, 0);
     *items = c.items;
     return c.n;

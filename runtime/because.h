@@ -36,10 +36,14 @@
 /* Copy value v into tv (allocating in out): the short value, or why it is
  * undefined, and its fact location. */
 void because_copy_value(arena *out, const facts *f, val v, tval *tv);
+/* The same for a quantifier's or scope's element: one with a string `id` is
+ * given as that id, located at the element. */
+void because_copy_element(arena *out, const facts *f, val v, tval *tv);
 
 /* The deciding sub-expressions of the evaluation root (a require's condition)
- * as items allocated in out; returns their number (0 when root is NULL). */
-uint32_t because_build(const bundle *b, const tnode *root, arena *out, because_item **items);
+ * as items allocated in out; returns their number (0 when root is NULL).
+ * Nodes whose v is not ready get it now, from raw (facts f). */
+uint32_t because_build(const bundle *b, const facts *f, tnode *root, arena *out, because_item **items);
 
 /* A short value as compact JSON text (strings quoted, `...` added when
  * truncated) into buf; always NUL-terminated. */

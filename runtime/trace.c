@@ -33,7 +33,7 @@ struct trace {
     tnode **pending;        /* completed nodes not yet adopted */
     uint32_t npending, cap;
     /* the last require's condition, until its FINDING ran */
-    const tnode *req_tree;
+    tnode *req_tree;
     tval req_val;
     trec *req_rec;
     uint32_t attest_before; /* findings before an ATTEST */
@@ -166,22 +166,36 @@ static const fnode *id_of(val v)
     return id && id->kind == FN_STR ? id : NULL;
 }
 
-/* An element is shown by its id when it has one. */
-static void copy_element(trace *t, arena *a, val v, tval *tv)
+static int is_quant(uint8_t kind)
 {
-    const fnode *id = id_of(v);
-    if (id) {
-        val s = val_from_node(id);
-        because_copy_value(a, t->f, s, tv);
-        tv->file = NULL;
-        if (v.u.node->file != FNODE_NO_FILE && v.u.node->file < facts_file_count(t->f)) {
-            tv->file = facts_file_name(t->f, v.u.node->file);
-            tv->line = v.u.node->line;
-            tv->col = v.u.node->col;
-        }
-        return;
+    return kind == BC_X_ALL || kind == BC_X_ANY || kind == BC_X_NONE || kind == BC_X_COUNT;
+}
+
+/* Can a condition with truth t decide a quantifier of this kind (or make it undefined)? */
+static int decides(uint8_t kind, int t)
+{
+    if (kind == BC_X_ALL)
+        return t != 1;
+    if (kind == BC_X_COUNT)
+        return t < 0;
+    return t != 0;
+}
+
+/* Node n takes value v: copied now for explain (it is shown after the run),
+ * kept as the VM's value for because (copied only if an item uses it). */
+static void set_value(trace *t, arena *a, tnode *n, val v)
+{
+    n->truth = v.kind == VAL_BOOL ? (int8_t)(v.u.b != 0) : -1;
+    n->undef = v.kind == VAL_UNDEF || v.kind == VAL_ITER;
+    if (t->mode == TRACE_EXPLAIN) {
+        if (n->expr == BC_NO_EXPR)
+            because_copy_element(a, t->f, v, &n->v);
+        else
+            because_copy_value(a, t->f, v, &n->v);
+        n->ready = 1;
+    } else {
+        n->raw = v;
     }
-    because_copy_value(a, t->f, v, tv);
 }
 
 /* Entry e closes with value v: adopt its children from the pending stack. */
@@ -191,8 +205,8 @@ static void close_entry(trace *t, uint32_t e, val v)
     arena *a = tree_arena(t);
     tnode *n = talloc(a, sizeof *n);
     n->expr = e;
-    because_copy_value(a, t->f, v, &n->v);
-    int quant = x->kind == BC_X_ALL || x->kind == BC_X_ANY || x->kind == BC_X_NONE || x->kind == BC_X_COUNT;
+    set_value(t, a, n, v);
+    int quant = is_quant(x->kind);
     uint32_t k = t->npending;
     while (k > 0) {
         const tnode *c = t->pending[k - 1];
@@ -211,35 +225,52 @@ static void close_entry(trace *t, uint32_t e, val v)
         n->last = c;
     }
     t->npending = k;
+    /* because: a quantifier's condition that did not decide is not needed,
+     * nor its element (keeps memory flat over long collections) */
+    if (t->mode == TRACE_BECAUSE && x->parent != BC_NO_EXPR && is_quant(t->b->exprs.v[x->parent].kind) &&
+        k > 0 && t->pending[k - 1]->expr == BC_NO_EXPR && !decides(t->b->exprs.v[x->parent].kind, n->truth)) {
+        t->npending = k - 1;
+        return;
+    }
     push_pending(t, n);
 }
 
 /* The pending node that is the condition ending at pc, or NULL. */
-static const tnode *condition_at(trace *t, uint32_t pc)
+static tnode *condition_at(trace *t, uint32_t pc)
 {
     if (!t->npending)
         return NULL;
-    const tnode *n = t->pending[t->npending - 1];
+    tnode *n = t->pending[t->npending - 1];
     if (n->expr == BC_NO_EXPR || t->b->exprs.v[n->expr].end != pc ||
         t->b->exprs.v[n->expr].parent != BC_NO_EXPR)
         return NULL;
     return n;
 }
 
-/* Does scope element e pass the filter at the outermost level? */
-static int wanted(trace *t, const fnode *e)
+/* Does element e of the scope at nesting `level` pass the filter? */
+static int wanted(trace *t, const fnode *e, uint32_t level, const fnode *const *scope_elem)
 {
     if (t->mode == TRACE_EXPLAIN) {
-        if (!t->target)
+        if (!t->target || level > 0)
             return 1;
         const fnode *id = e && e->kind == FN_MAP ? fnode_get(e, "id", 2) : NULL;
         return id && id->kind == FN_STR && strcmp(id->u.s, t->target) == 0;
     }
-    /* because: only the element of the next finding to explain */
-    return t->cursor < t->ntickets && t->tickets[t->cursor].elem == e;
+    /* because: only the scope path of the next finding to explain */
+    if (level >= TRACE_TICKET_LEVELS)
+        return 1;
+    if (t->cursor >= t->ntickets)
+        return 0;
+    const trace_ticket *tk = &t->tickets[t->cursor];
+    if (tk->nlevels <= level || tk->elem[level] != e)
+        return 0;
+    for (uint32_t j = 0; j < level; j++)
+        if (tk->elem[j] != scope_elem[j])
+            return 0;
+    return 1;
 }
 
-static void skip_unwanted(trace *t, val *it)
+static void skip_unwanted(trace *t, val *it, uint32_t level, const fnode *const *scope_elem)
 {
     if (it->kind != VAL_ITER || !it->u.node)
         return;
@@ -248,7 +279,7 @@ static void skip_unwanted(trace *t, val *it)
         return;
     while (it->n < coll->n) {
         const fnode *e = coll->kind == FN_LIST ? coll->u.items[it->n] : coll->u.entries[it->n].val;
-        if (wanted(t, e))
+        if (wanted(t, e, level, scope_elem))
             break;
         it->n++;
     }
@@ -275,7 +306,7 @@ static void after_finding(trace *t, uint32_t site, control_result *cur)
     }
     if (fd && !fd->because && t->req_tree) {
         because_item *items;
-        fd->nbecause = because_build(t->b, t->req_tree, t->out, &items);
+        fd->nbecause = because_build(t->b, t->f, t->req_tree, t->out, &items);
         fd->because = fd->nbecause ? items : NULL;
     }
     t->req_tree = NULL;
@@ -286,7 +317,7 @@ static void after_finding(trace *t, uint32_t site, control_result *cur)
 }
 
 void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp, const val *locals,
-                uint32_t nscopes, control_result *cur)
+                const fnode *const *scope_elem, uint32_t nscopes, control_result *cur)
 {
     if (depth != 0)
         return;
@@ -305,7 +336,7 @@ void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp,
                 arena *a = tree_arena(t);
                 tnode *n = talloc(a, sizeof *n);
                 n->expr = BC_NO_EXPR;
-                copy_element(t, a, e, &n->v);
+                set_value(t, a, n, e);
                 push_pending(t, n);
             } else if (t->mode == TRACE_EXPLAIN) {
                 trec *r = new_rec(t, TREC_BIND);
@@ -315,7 +346,7 @@ void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp,
                     r->site = BC_A(code[prev - 1]);
                 const fnode *id = id_of(e);
                 r->subject = id ? id->u.s : NULL;
-                copy_element(t, t->out, e, &r->v);
+                because_copy_element(t->out, t->f, e, &r->v);
             }
         } else if (pop == OP_FINDING) {
             after_finding(t, BC_A(pw), cur);
@@ -342,7 +373,7 @@ void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp,
     case OP_WHERE: {
         if (sp <= base)
             break;
-        const tnode *cond = condition_at(t, pc);
+        tnode *cond = condition_at(t, pc);
         val v = sp[-1];
         if (t->mode == TRACE_EXPLAIN) {
             trec *r = new_rec(t, BC_OP(w) == OP_REQUIRE ? TREC_REQUIRE : TREC_WHERE);
@@ -367,8 +398,8 @@ void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp,
         break;
     }
     case OP_SCOPE_NEXT:
-        if (nscopes == 1 && (t->mode == TRACE_BECAUSE || t->target) && sp > base)
-            skip_unwanted(t, &sp[-1]);
+        if (nscopes >= 1 && (t->mode == TRACE_BECAUSE || (t->target && nscopes == 1)) && sp > base)
+            skip_unwanted(t, &sp[-1], nscopes - 1, scope_elem);
         break;
     case OP_ATTEST:
         t->attest_before = cur ? cur->nfindings : 0;

@@ -44,6 +44,10 @@ typedef struct tval {
 /* One evaluation of a sub-expression, with the evaluations it was made of. */
 typedef struct tnode {
     uint32_t expr;             /* EXPR entry, or BC_NO_EXPR: a quantifier's element */
+    int8_t truth;              /* of the value: 1 true, 0 false, -1 not a boolean */
+    uint8_t undef;             /* the value is undefined */
+    uint8_t ready;             /* v is filled (explain: always; because: when used) */
+    val raw;                   /* TRACE_BECAUSE: the VM's value, valid while the block runs */
     tval v;
     struct tnode *first, *last, *next;   /* children in evaluation order */
 } tnode;
@@ -58,16 +62,18 @@ typedef struct trec {
     const char *subject;       /* BIND: the element's id, or NULL */
     tval v;                    /* BIND: the element; WHERE/REQUIRE: the condition's value */
     uint32_t site;             /* WHERE/REQUIRE: bundle site; BIND: the scope's site, or UINT32_MAX */
-    const tnode *tree;         /* WHERE/REQUIRE: the condition's evaluation, or NULL */
+    const tnode *tree;         /* WHERE/REQUIRE: the condition's evaluation (every v ready), or NULL */
     uint32_t finding;          /* REQUIRE/ATTEST: finding index in the control result, or UINT32_MAX */
     struct trec *next;
 } trec;
 
 /* A finding the plain run produced at a `require`, to be matched in the re-run. */
+#define TRACE_TICKET_LEVELS 4u
 typedef struct trace_ticket {
     uint32_t finding;          /* index in the control result's findings */
     uint32_t site;
-    const fnode *elem;         /* outermost scope element at the time, or NULL */
+    uint32_t nlevels;          /* open scopes at the time (all of them, even beyond elem[]) */
+    const fnode *elem[TRACE_TICKET_LEVELS];   /* their current elements, outermost first */
 } trace_ticket;
 
 typedef struct trace trace;
@@ -85,11 +91,15 @@ void trace_set_target(trace *t, const char *target);
 void trace_begin(trace *t, uint32_t block, const trace_ticket *tickets, uint32_t n, control_result *orig);
 
 /* The hook: before the instruction at pc, at call depth `depth`; base..sp is
- * the operand stack, locals the current frame's, nscopes the open scopes,
- * cur the control result being filled. Only reads the VM state, except that
- * at SCOPE_NEXT it may advance the iterator past unwanted elements. */
+ * the operand stack, locals the current frame's, scope_elem[0..nscopes) the
+ * open scopes' current elements, cur the control result being filled. Only
+ * reads the VM state, except that at SCOPE_NEXT it may advance the iterator
+ * past unwanted elements: for because, those not on the scope path of the
+ * next finding to explain (the re-run's findings then come in the same order
+ * as the plain run's: a skipped iteration had none); for explain, at the
+ * outermost level, those whose id is not the target. */
 void trace_step(trace *t, uint32_t pc, uint32_t depth, const val *base, val *sp, const val *locals,
-                uint32_t nscopes, control_result *cur);
+                const fnode *const *scope_elem, uint32_t nscopes, control_result *cur);
 
 /* Explain: the records so far (first to last). */
 const trec *trace_records(const trace *t);

@@ -629,7 +629,9 @@ static void add_ticket(vm *m, uint32_t site)
     trace_ticket *tk = &m->tickets[m->ntickets++];
     tk->finding = m->cur->nfindings - 1;
     tk->site = site;
-    tk->elem = m->nscopes ? m->scope_elem[0] : NULL;
+    tk->nlevels = m->nscopes;
+    for (uint32_t i = 0; i < TRACE_TICKET_LEVELS; i++)
+        tk->elem[i] = i < m->nscopes ? m->scope_elem[i] : NULL;
 }
 
 static int vm_run(vm *m, uint32_t fi);
@@ -699,8 +701,8 @@ static int vm_run(vm *m, uint32_t fi)
     for (;;) {
         if (++steps > bud->max_steps)
             FAIL("step budget of %" PRIu64 " instructions exceeded (raise it with --max-steps)", bud->max_steps);
-        if (__builtin_expect(tr != NULL, 0))
-            trace_step(tr, pc, nframes, m->stack, sp, locals, m->nscopes, m->cur);
+        if (__builtin_expect(tr != NULL, 0) && nframes == 0)   /* explain / because only */
+            trace_step(tr, pc, nframes, m->stack, sp, locals, m->scope_elem, m->nscopes, m->cur);
         uint32_t w = code[pc];
         uint32_t a = BC_A(w);
         switch ((bc_op)BC_OP(w)) {
