@@ -166,7 +166,8 @@ static uint32_t const_scalar(compiler *c, uint8_t tag, int64_t i, double d)
             return k;
         if ((tag == BC_K_INT || tag == BC_K_DURATION) && x->u.i == i)
             return k;
-        if (tag == BC_K_DOUBLE && memcmp(&x->u.d, &d, sizeof d) == 0)
+        /* bitwise on purpose: 0.0 and -0.0 are different constants */
+        if (tag == BC_K_DOUBLE && memcmp(&x->u.d, &d, sizeof d) == 0) /* NOLINT(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c) */
             return k;
     }
     bc_const k = {0};
@@ -283,8 +284,8 @@ int64_t cg_const_expr(compiler *c, cunit *u, const ast *e, int report)
                 free(refs);
                 return -1;
             }
-            refs[2 * i] = bundle_str(c->b, me->key, strlen(me->key));
-            refs[2 * i + 1] = (uint32_t)k;
+            refs[(size_t)2 * i] = bundle_str(c->b, me->key, strlen(me->key));
+            refs[(size_t)2 * i + 1] = (uint32_t)k;
         }
         bc_const k = {0};
         k.tag = BC_K_MAP;
@@ -865,7 +866,7 @@ void cg_def(compiler *c, cmember *m)
             if (strcmp(d->u.def.params[k].name, d->u.def.params[i].name) == 0)
                 CERR_AT(c, m->unit, d->u.def.params[i].start, d->u.def.params[i].end,
                         "parameter `%s` appears twice", d->u.def.params[i].name);
-        bind(&g, &d->u.def.params[i]);
+        (void)bind(&g, &d->u.def.params[i]); /* slots are 0..n-1, in order */
     }
     mark(&g, d->u.def.body);
     cg_expr(&g, d->u.def.body);

@@ -536,7 +536,7 @@ int date_parse_days(const char *s, size_t len, int64_t *days)
         return -1;
     }
     /* a leap second (:60) belongs to the minute it ends */
-    int64_t t = day * 86400 + hh * 3600 + mi * 60 + (ss > 59 ? 59 : ss) - off;
+    int64_t t = day * 86400 + (int64_t)hh * 3600 + (int64_t)mi * 60 + (ss > 59 ? 59 : ss) - off;
     *days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     return 0;
 }

@@ -1206,7 +1206,7 @@ static fnode *merge_map(arena *a, fnode *o, fnode *n)
 static void sha_hex(const unsigned char *s, char *out)
 {
     static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         out[2 * i] = hex[s[i] >> 4];
         out[2 * i + 1] = hex[s[i] & 15];
     }

@@ -376,8 +376,8 @@ static int json_value(json_p *p, int *next)
         return json_expected(p, "expected a value");
     unsigned char c = p->s[p->pos];
     uint32_t col = json_col(p, p->pos);
-    const char *str;
-    size_t n;
+    const char *str = NULL;
+    size_t n = 0;
     switch (c) {
     case '{':
         if (fb_map_begin(p->b, p->line, col))
@@ -432,7 +432,7 @@ int json_facts_parse(fbuild *b, const char *buf, size_t len)
     p.len = len;
     p.line = 1;
     const char *dp = localeconv()->decimal_point;
-    p.decimal_point = dp && dp[0] ? dp[0] : '.';
+    p.decimal_point = (char)(dp && dp[0] ? dp[0] : '.');
     if (len >= 3 && p.s[0] == 0xEF && p.s[1] == 0xBB && p.s[2] == 0xBF)
         p.pos = p.line_start = 3;
     json_ws(&p);
@@ -447,8 +447,8 @@ int json_facts_parse(fbuild *b, const char *buf, size_t len)
             rc = json_value(&p, &st);
         } else if (st == JSON_KEY) {
             /* after '{' or ',' (whitespace skipped) */
-            const char *k;
-            size_t n;
+            const char *k = NULL;
+            size_t n = 0;
             if (p.pos >= p.len || p.s[p.pos] != '"') {
                 if (p.pos < p.len && p.s[p.pos] == '\'')
                     rc = json_fail(&p, p.pos, "strings must be enclosed in double quotes");
@@ -476,7 +476,7 @@ int json_facts_parse(fbuild *b, const char *buf, size_t len)
                     rc = json_expected(&p, "unexpected data after the JSON value");
                 break;
             }
-            char close = open == FN_LIST ? ']' : '}';
+            unsigned char close = open == FN_LIST ? ']' : '}';
             if (p.pos < p.len && p.s[p.pos] == ',') {
                 uint32_t cline = p.line, ccol = json_col(&p, p.pos++);
                 json_ws(&p);

@@ -735,13 +735,13 @@ static int vm_run(vm *m, uint32_t fi)
             int is_and = BC_OP(w) == OP_AND;
             int tx = truth(x), ty = truth(y);
             val r;
-            if (is_and && tx == 0) r = x;
-            else if (is_and && ty == 0) r = y;
-            else if (!is_and && tx == 1) r = x;
-            else if (!is_and && ty == 1) r = y;
-            else if (tx < 0) r = as_unknown(m, x, is_and ? "and" : "or");
-            else if (ty < 0) r = as_unknown(m, y, is_and ? "and" : "or");
-            else { r = y; }
+            int decisive = is_and ? 0 : 1;   /* false decides and, true decides or */
+            if (tx == decisive)
+                r = x;
+            else if (ty == decisive || (tx >= 0 && ty >= 0))
+                r = y;      /* y decides, or both are the identity */
+            else
+                r = as_unknown(m, tx < 0 ? x : y, is_and ? "and" : "or");
             PUSH(r);
             break;
         }
@@ -780,10 +780,10 @@ static int vm_run(vm *m, uint32_t fi)
             break;
         }
         case OP_MKMAP: {
-            sp -= 2 * a;
+            sp -= (size_t)2 * a;
             val r = {0};
             int undef = -1;
-            for (uint32_t i = 0; i < a && undef < 0; i++) {
+            for (size_t i = 0; i < a && undef < 0; i++) {
                 if (sp[2 * i].kind != VAL_STR)
                     FAIL("map key is not a string");
                 if (sp[2 * i + 1].kind == VAL_UNDEF || sp[2 * i + 1].kind == VAL_ITER)
@@ -797,7 +797,7 @@ static int vm_run(vm *m, uint32_t fi)
                 n->n = a;
                 n->u.entries = arena_alloc(&m->eval, sizeof(fentry) * (a ? a : 1));
                 CHECK_MEM(n->u.entries);
-                for (uint32_t i = 0; i < a; i++) {
+                for (size_t i = 0; i < a; i++) {
                     n->u.entries[i].key = sp[2 * i].u.s;
                     n->u.entries[i].key_len = sp[2 * i].n;
                     n->u.entries[i].val = node_of(m, sp[2 * i + 1]);
