@@ -117,6 +117,18 @@ int coverage_write_text(const coverage *cv, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
+/* A percentage with one decimal. Whole numbers go out as integers ("50",
+ * not jw_double's shortest form "5e+01"); JSON has one number type. */
+static void percent_json(jw *w, const char *key, uint32_t part, uint32_t whole)
+{
+    uint32_t t = cov_tenths(part, whole);
+    jw_key(w, key);
+    if (t % 10 == 0)
+        jw_int(w, t / 10);
+    else
+        jw_double(w, t / 10.0);
+}
+
 static void totals_json(jw *w, const cov_totals *t)
 {
     jw_member_int(w, "controls", t->controls);
@@ -124,11 +136,9 @@ static void totals_json(jw *w, const cov_totals *t)
     jw_member_int(w, "checks", t->checks);
     jw_member_int(w, "outcomes_seen", t->seen);
     jw_member_int(w, "outcomes_possible", 3 * (int64_t)t->checks);
-    jw_key(w, "percent");
-    jw_double(w, cov_tenths(t->seen, 3 * t->checks) / 10.0);
+    percent_json(w, "percent", t->seen, 3 * t->checks);
     jw_member_int(w, "true_and_false", t->both);
-    jw_key(w, "true_and_false_percent");
-    jw_double(w, cov_tenths(t->both, t->checks) / 10.0);
+    percent_json(w, "true_and_false_percent", t->both, t->checks);
 }
 
 int coverage_write_json(const coverage *cv, FILE *out)
@@ -193,6 +203,7 @@ int coverage_write_json(const coverage *cv, FILE *out)
         jw_array_end(&w);
         jw_member_int(&w, "outcomes_seen", seen);
         jw_member_int(&w, "outcomes_possible", 3 * (int64_t)cc->nchecks);
+        percent_json(&w, "percent", seen, 3 * cc->nchecks);
         jw_object_end(&w);
     }
     jw_array_end(&w);
