@@ -89,13 +89,23 @@ out:
     return ok;
 }
 
-/* PCT for --coverage-min: a number from 0 to 100 (decimals allowed). */
+/* PCT for --coverage-min: digits with at most one '.', from 0 to 100 ("80",
+ * "72.5"; not "0x50", " 80", "1e2", "nan"). */
 static int parse_pct(const char *s, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !(v >= 0.0 && v <= 100.0))
+    int digits = 0, dots = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.')
+            dots++;
+        else if (*p >= '0' && *p <= '9')
+            digits++;
+        else
+            return -1;
+    }
+    if (!digits || dots > 1)
+        return -1;
+    double v = strtod(s, NULL);
+    if (!(v >= 0.0 && v <= 100.0))
         return -1;
     *out = v;
     return 0;
