@@ -35,9 +35,16 @@ static const struct {
      "Print a bundle readably: constants, params, instructions with operands and source lines,\n"
      "controls and profiles. `aip disasm --opcodes` lists the instruction set.\n"},
     {"test",
-     "usage: aip test POLICY_DIR\n"
+     "usage: aip test POLICY_DIR [--run SUBSTRING] [--coverage] [--coverage-min PCT]\n"
+     "                [--coverage-format text|json]\n"
      "Run the `test` blocks of the *_test.aip files under POLICY_DIR against its policies.\n"
-     "Prints one line per test and ends with `N passed, N failed`; exit 1 if any failed.\n"},
+     "Prints one line per test and ends with `N passed, N failed`; exit 1 if any failed.\n"
+     "  --run SUBSTRING         run only the tests whose name contains SUBSTRING\n"
+     "  --coverage              then report, per control, the outcomes (T true, F false,\n"
+     "                          U undefined) the tests that expect it drove each require\n"
+     "                          and attest to (docs/coverage.md)\n"
+     "  --coverage-min PCT      exit 1 when outcome coverage is below PCT (0-100)\n"
+     "  --coverage-format text|json   json: the report alone on stdout, test lines on stderr\n"},
     {"validate",
      "usage: aip validate FILES... [--manifest FORMAT]\n"
      "Check inventory manifests (YAML or JSON, merged as for eval) against their format\n"

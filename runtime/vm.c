@@ -530,8 +530,15 @@ static int scope_covers(vm *m, const fnode *a)
     return 1;
 }
 
-/* ATTEST: decide this control's attestation requirement within `within` seconds. */
-static void do_attest(vm *m, int64_t within)
+/* Count outcome k of the REQUIRE or ATTEST at pc when coverage is on. */
+static void cov_count(const vm *m, uint32_t pc, int k)
+{
+    if (m->o->coverage && m->o->coverage[pc][k] != UINT32_MAX)
+        m->o->coverage[pc][k]++;
+}
+
+/* ATTEST (at pc): decide this control's attestation requirement within `within` seconds. */
+static void do_attest(vm *m, int64_t within, uint32_t pc)
 {
     const char *cid = m->b->strs.v[m->ctl->id];
     const fnode *root = facts_root(m->facts);
@@ -577,8 +584,10 @@ static void do_attest(vm *m, int64_t within)
             continue;
         }
         m->held++;
+        cov_count(m, pc, VM_COV_TRUE);
         return;
     }
+    cov_count(m, pc, stale ? VM_COV_FALSE : VM_COV_UNDEF);
     if (stale) {
         finding *fd = new_finding(m, FINDING_VIOLATION, NULL);
         const fnode *att = stale->parent;
@@ -963,6 +972,8 @@ static int vm_run(vm *m, uint32_t fi)
             continue;
         }
         case OP_REQUIRE:
+            if (m->o->coverage)
+                cov_count(m, pc, truth(TOP()) == 1 ? VM_COV_TRUE : truth(TOP()) == 0 ? VM_COV_FALSE : VM_COV_UNDEF);
             if (truth(TOP()) == 1) {
                 sp--;
                 m->held++;
@@ -1015,7 +1026,7 @@ static int vm_run(vm *m, uint32_t fi)
             val d = POP();
             if (d.kind != VAL_DURATION || d.u.i <= 0)
                 FAIL("attest within needs a positive duration, got %s", val_kind_name((val_kind)d.kind));
-            do_attest(m, d.u.i);
+            do_attest(m, d.u.i, pc);
             break;
         }
         default:
