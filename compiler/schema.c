@@ -7,8 +7,8 @@
  * shape; `.name` and `["name"]` on a shape give the field's type; `xs[i]` on a
  * list gives the element's type (a string index is an id lookup); `for`,
  * quantifier and `count` variables take the element type of their collection
- * and `let` the type of its value; `a ?? b` has a's type (b's when a's is not
- * known). A def is checked once per distinct list of argument types it is
+ * and `let` the type of its value; `a ?? b` has the type of its typed side
+ * (unknown when both sides are typed differently). A def is checked once per distinct list of argument types it is
  * called with (bounded), its parameters taking those types, and its result
  * type is its body's. Whatever the model does not describe is "unknown", and
  * nothing is ever reported about an unknown value: no false positives.
@@ -363,9 +363,13 @@ static const schema_type *ty_expr(sc *s, const ast *e)
     case AST_BINARY: {
         const schema_type *l = ty_expr(s, e->u.binary.left);
         const schema_type *r = ty_expr(s, e->u.binary.right);
-        if (e->u.binary.op == OPX_COALESCE)
-            return l->kind != SCHEMA_UNKNOWN ? l : r;
-        return &unknown_type;
+        if (e->u.binary.op != OPX_COALESCE)
+            return &unknown_type;
+        /* a ?? b is a or b: typed when one side is unknown (a default such
+         * as [] or {}) or both have the same type; unknown when they differ */
+        if (l->kind == SCHEMA_UNKNOWN || l == r)
+            return r;
+        return r->kind == SCHEMA_UNKNOWN ? l : &unknown_type;
     }
     case AST_STRING:
         for (uint32_t i = 0; i < e->u.str.n; i++)

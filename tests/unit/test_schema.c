@@ -59,6 +59,10 @@ static int mismatch(const char *path, const char *what)
 }
 
 /* Mismatches between JSON Schema node js and model type t at path. */
+/* Shapes the comparison reached. */
+static const schema_shape *visited[128];
+static size_t nvisited;
+
 static int compare(const fnode *root, const fnode *js, const schema_type *t, const char *path, unsigned depth)
 {
     const char *def;
@@ -71,6 +75,8 @@ static int compare(const fnode *root, const fnode *js, const schema_type *t, con
         if (t->kind != SCHEMA_OBJECT)
             return mismatch(path, "an object in the JSON Schema, not in schema()");
         int bad = 0;
+        if (nvisited < sizeof visited / sizeof *visited)
+            visited[nvisited++] = t->shape;
         if (!get(get(js, "patternProperties"), "^x-"))
             bad += mismatch(path, "no ^x- extension keys in the JSON Schema");
         const fnode *props = get(js, "properties");
@@ -140,7 +146,16 @@ static void test_model_agrees_with_json_schema(void **state)
     if (!m)
         fail_msg("%s", err);
     facts *f = load_json_schema();
+    nvisited = 0;
     assert_int_equal(compare(facts_root(f), facts_root(f), schema_root(m), "inventory", 0), 0);
+    /* and every shape of schema() describes some part of the JSON Schema */
+    for (uint32_t i = 0; i < schema_shape_count(m); i++) {
+        size_t k = 0;
+        while (k < nvisited && visited[k] != schema_shape_at(m, i))
+            k++;
+        if (k == nvisited)
+            fail_msg("shape %s of schema() is not reached from the document", schema_shape_at(m, i)->name);
+    }
     facts_free(f);
     schema_model_free(m);
 }
@@ -338,6 +353,12 @@ static void test_lookups(void **state)
                                "  require all a in m.alerts: a.severity == \"high\"\n  require m.alerts[0].route != \"\"\n }\n}");
     ERR("??", HEAD "control PR.AA-01 { require ((inventory.models ?? [])[0].approval ?? {}).statsu == \"approved\" }",
         "3:73 'statsu' is not a field of models[].approval in ai-inventory/v1alpha1; did you mean 'status'?");
+    OK("?? of two types is not typed",
+       HEAD "control PR.AA-01 { require (inventory.owners[0] ?? inventory.providers[0]).type == \"internal\" }");
+    ERR("?? of one type twice", HEAD "control PR.AA-01 { require (inventory.owners[0] ?? inventory.owners[1]).nme }",
+        "3:73 did you mean 'name'?");
+    ERR("string interpolation", HEAD "control PR.AA-01 { for s in inventory.ai_systems { require false else \"{s.nme}\" } }",
+        "3:75 did you mean 'name'?");
     OK("?? ok", HEAD "control PR.AA-01 { require ((inventory.models ?? [])[0].approval ?? {}).status == \"approved\" }");
     ERR("exists", HEAD "control PR.AA-01 { require exists(inventory.credentials[0].rotaton) }",
         "3:60 'rotaton' is not a field of a credentials entry in ai-inventory/v1alpha1; did you mean 'rotation'?");
