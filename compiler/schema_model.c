@@ -53,9 +53,11 @@ static void fail(reader *r, const char *what, const char *where)
 /* The text of a plain string literal, or NULL. */
 static const char *plain(const ast *e)
 {
-    if (!e || e->kind != AST_STRING || e->u.str.n != 1 || !e->u.str.parts[0].text)
-        return e && e->kind == AST_STRING && e->u.str.n == 0 ? "" : NULL;
-    return e->u.str.parts[0].text;
+    if (!e || e->kind != AST_STRING)
+        return NULL;
+    if (e->u.str.n == 0)
+        return "";
+    return e->u.str.n == 1 ? e->u.str.parts[0].text : NULL;
 }
 
 static const ast *entry(const ast *map, const char *key)
