@@ -8,9 +8,9 @@
  * list gives the element's type (a string index is an id lookup); `for`,
  * quantifier and `count` variables take the element type of their collection
  * and `let` the type of its value; `a ?? b` has the type of its typed side
- * (unknown when both sides are typed differently). A def is checked once per distinct list of argument types it is
- * called with (bounded), its parameters taking those types, and its result
- * type is its body's. Whatever the model does not describe is "unknown", and
+ * (unknown when both sides are typed differently). A def is checked once per
+ * distinct list of argument types it is called with (bounded), its
+ * parameters taking those types, and its result type is its body's. Whatever the model does not describe is "unknown", and
  * nothing is ever reported about an unknown value: no false positives.
  *
  * Only policy files are checked (not stdlib modules nor test files); a def of
