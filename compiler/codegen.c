@@ -351,13 +351,7 @@ static uint32_t bind(cg *g, const ast_ident *id)
 
 /* Suggest the candidate nearest to name: within an edit distance that grows
  * with the name's length, or sharing a prefix of four or more characters. */
-typedef struct suggest {
-    const char *name;
-    const char *best;
-    unsigned dist;
-} suggest;
-
-static void consider(suggest *s, const char *cand)
+void suggest_consider(suggest *s, const char *cand)
 {
     size_t n = strlen(s->name);
     unsigned cap = n < 4 ? 1 : n < 9 ? 2 : 3;
@@ -375,17 +369,17 @@ static void suggest_names(cg *g, suggest *s, int calls)
 {
     if (!calls) {
         for (uint32_t i = 0; i < g->nlive; i++)
-            consider(s, g->locals[i].name);
-        consider(s, "inventory");
+            suggest_consider(s, g->locals[i].name);
+        suggest_consider(s, "inventory");
     }
     cpkg *p = g->u->pkg;
     for (uint32_t i = 0; p && i < p->nmembers; i++)
         if ((p->members[i].kind == MEMBER_DEF) == (calls != 0))
-            consider(s, p->members[i].name);
+            suggest_consider(s, p->members[i].name);
     if (calls) {
         for (int i = 0; aip_builtins[i].name; i++)
-            consider(s, aip_builtins[i].name);
-        consider(s, "exists");
+            suggest_consider(s, aip_builtins[i].name);
+        suggest_consider(s, "exists");
     }
 }
 
@@ -404,7 +398,7 @@ static void unknown_member(cg *g, const ast *n, cpkg *p, const char *alias, cons
     suggest s = {name, NULL, 99};
     for (uint32_t i = 0; p && i < p->nmembers; i++)
         if ((p->members[i].kind == MEMBER_DEF) == (calls != 0))
-            consider(&s, p->members[i].name);
+            suggest_consider(&s, p->members[i].name);
     if (s.best)
         CERR(g->c, g->u, n, "`%s` has no %s `%s`; did you mean `%s.%s`?", alias, calls ? "def" : "param",
              name, alias, s.best);

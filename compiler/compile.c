@@ -613,6 +613,7 @@ static bundle *build(compiler *c)
     }
     free(refs);
     check_profiles(c);
+    schema_check(c);   /* only when a policy declares `uses manifest` */
     if (c->lint) {
         for (uint32_t p = 0; p < c->npkgs; p++)
             for (uint32_t k = 0; k < c->pkgs[p]->nmembers; k++) {
