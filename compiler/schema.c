@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "compiler/schema.h"
+#include "compiler/stdlib.h"
 
 enum {
     SC_MAX_NEST = 16,      /* def instances inside def instances */
@@ -442,9 +443,7 @@ static const char *declared_format(compiler *c, cunit **module)
                 continue;
             char path[300];
             size_t o = (size_t)snprintf(path, sizeof path, "<stdlib>/");
-            for (const char *p = d->u.uses.format; *p && o < sizeof path - 5; p++)
-                path[o++] = *p == '/' ? '-' : *p;
-            memcpy(path + o, ".aip", 5);
+            stdlib_manifest_module(d->u.uses.format, path + o, sizeof path - o);
             for (uint32_t j = 0; j < c->nunits; j++)
                 if (strcmp(c->units[j]->path, path) == 0) {
                     *module = c->units[j];

@@ -220,10 +220,7 @@ schema_model *schema_model_from_ast(const ast_file *f, const char *format, char 
 schema_model *schema_model_load(const char *format, char *err, size_t errlen)
 {
     char name[256];
-    size_t o = 0;
-    for (const char *p = format; *p && o < sizeof name - 5; p++)
-        name[o++] = *p == '/' ? '-' : *p;
-    memcpy(name + o, ".aip", 5);
+    stdlib_manifest_module(format, name, sizeof name);
     const aip_embedded_file *ef = stdlib_find(name);
     if (!ef) {
         snprintf(err, errlen, "unknown manifest format `%s`", format);

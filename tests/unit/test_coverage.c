@@ -228,7 +228,7 @@ static void t_rules_excluded(void **state)
     (void)state;
     bundle *b = compile_src("t.aip",
                             "package t\nuses manifest ai-inventory/v1alpha1\n"
-                            "control GV.SC-07 {\n  require inventory.flag\n}\n", 1, NULL);
+                            "control GV.SC-07 {\n  require inventory.metadata[\"x-flag\"]\n}\n", 1, NULL);
     assert_non_null(b);
     uint32_t rules = 0;
     for (uint32_t i = 0; i < b->controls.n; i++)
