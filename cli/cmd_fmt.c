@@ -1,15 +1,16 @@
-/* cli/cmd_fmt.c - `aip fmt [-w | --check] [FILE | DIR | -]...`: the
+/* cli/cmd_fmt.c - `aip fmt [-w | --check | -d] [FILE | DIR | -]...`: the
  * canonical layout of policy sources (lang/fmt.h, docs/fmt.md).
  *
  * Without -w or --check the formatted text goes to stdout (of several files,
  * one after the other, in the order given; a directory's *.aip files sorted
  * by path). -w replaces each file whose layout changes, atomically
  * (runtime/outfile.h), and leaves canonical files untouched. --check writes
- * nothing and lists the files that would change. No argument or "-" reads
- * stdin.
+ * nothing and lists the files that would change; -d is --check with a
+ * unified diff (lang/fmt_diff.h) in place of each name. No argument or "-"
+ * reads stdin.
  *
- * Exit: 0 done (--check: every file canonical); 1 --check found files to
- * change; 2 bad usage, an unreadable file or a syntax error (that file is
+ * Exit: 0 done (--check, -d: every file canonical); 1 --check or -d found
+ * files to change; 2 bad usage, an unreadable file or a syntax error (that file is
  * left as it was); 3 the formatter refused its own output (it could not
  * prove it the same program) or a file could not be written. A failing file
  * does not stop the others; the highest status wins.
@@ -22,9 +23,10 @@
 
 #include "cli/cli.h"
 #include "lang/fmt.h"
+#include "lang/fmt_diff.h"
 #include "runtime/outfile.h"
 
-enum { FMT_PRINT, FMT_WRITE, FMT_CHECK };
+enum { FMT_PRINT, FMT_WRITE, FMT_CHECK, FMT_DIFF };
 enum { FMT_MAX_DIR_DEPTH = 32 };
 
 typedef struct fmt_paths {
@@ -170,11 +172,12 @@ static int fmt_one(const char *path, int mode, int color)
         if (mode == FMT_PRINT) {
             if (fwrite(out, 1, outlen, stdout) != outlen)
                 rc = EXIT_INTERNAL;
-        } else if (mode == FMT_CHECK) {
-            if (changed) {
+        } else if (mode == FMT_CHECK || mode == FMT_DIFF) {
+            if (changed && mode == FMT_CHECK)
                 printf("%s\n", src->path);
-                rc = EXIT_GATE;
-            }
+            else if (changed)
+                fmt_diff(stdout, src->path, src->text, src->len, out, outlen);
+            rc = changed ? EXIT_GATE : 0;
         } else if (changed) {
             rc = path ? fmt_write(path, out, outlen) : 0;
             if (!path && fwrite(out, 1, outlen, stdout) != outlen)
@@ -202,12 +205,14 @@ int cmd_fmt(int argc, char **argv)
                 m = FMT_WRITE;
             else if (!strcmp(a.opt, "--check"))
                 m = FMT_CHECK;
+            else if (!strcmp(a.opt, "-d") || !strcmp(a.opt, "--diff"))
+                m = FMT_DIFF;
             else {
                 rc = cli_usage("fmt", "unknown option %s", a.opt);
                 goto done;
             }
             if (mode != FMT_PRINT && mode != m) {
-                rc = cli_usage("fmt", "-w and --check cannot be combined");
+                rc = cli_usage("fmt", "-w, --check and -d cannot be combined");
                 goto done;
             }
             mode = m;

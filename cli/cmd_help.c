@@ -56,15 +56,17 @@ static const struct {
      "every value becomes {\"at\": \"file:line:col\", \"value\": ...}. Exit 2 with a located\n"
      "message on bad input.\n"},
     {"fmt",
-     "usage: aip fmt [-w | --check] [FILE.aip | DIR | -]...\n"
+     "usage: aip fmt [-w | --check | -d] [FILE.aip | DIR | -]...\n"
      "Lay out policy sources in the one canonical style (docs/fmt.md), keeping every\n"
      "comment and every token as written. A DIR means each *.aip below it; no argument\n"
      "or - reads stdin. The output is proved to parse to the same tree before it is used.\n"
      "  (default)      print the formatted text (of several files, one after the other)\n"
      "  -w, --write    rewrite each file whose layout changes, atomically\n"
      "  --check        write nothing; list the files that would change\n"
-     "Exit: 0 done (--check: all canonical), 1 --check found files to change, 2 bad usage\n"
-     "or a syntax error (file:line:col; the file is left as it was), 3 internal error.\n"},
+     "  -d, --diff     write nothing; print a unified diff of each file that would change\n"
+     "Exit: 0 done (--check, -d: all canonical), 1 --check or -d found files to change,\n"
+     "2 bad usage"
+     " or a syntax error (file:line:col; the file is left as it was), 3 internal error.\n"},
     {"version", "usage: aip version\nPrint the version and the bundle format it reads.\n"},
 };
 

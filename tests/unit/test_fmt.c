@@ -19,6 +19,7 @@
 
 #include "lang/ast_eq.h"
 #include "lang/fmt.h"
+#include "lang/fmt_diff.h"
 #include "lang/parse_int.h"
 
 /* Parse text, which must be free of syntax errors, into mem. */
@@ -447,6 +448,43 @@ static void test_fmt_verify_refuses(void **state)
     check_verify(in, "package p # c\ndef f(x) = (x or x and x\n", "does not parse");
 }
 
+/* ---- -d: the unified diff ------------------------------------------------ */
+
+/* fmt_diff(a, b) as text, and its number of hunks. */
+static void check_diff(const char *a, const char *b, size_t hunks, const char *want)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(fmt_diff(f, "x.aip", a, strlen(a), b, strlen(b)), hunks);
+    long n = ftell(f);
+    assert_true(n >= 0);
+    char *got = test_calloc(1, (size_t)n + 1);
+    rewind(f);
+    assert_int_equal(fread(got, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    assert_string_equal(got, want);
+    test_free(got);
+}
+
+static void test_fmt_diff(void **state)
+{
+    (void)state;
+    check_diff("a\nb\n", "a\nb\n", 0, "");
+    /* one change in the middle, three lines of context, deletions first */
+    check_diff("1\n2\n3\n4\nold\n6\n7\n8\n9\n", "1\n2\n3\n4\nnew\n6\n7\n8\n9\n", 1,
+               "--- a/x.aip\n+++ b/x.aip\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-old\n+new\n 6\n 7\n 8\n");
+    /* changes more than 6 lines apart are two hunks; an insertion at the top */
+    check_diff("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n", "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n",
+               2,
+               "--- a/x.aip\n+++ b/x.aip\n@@ -1,3 +1,4 @@\n+0\n 1\n 2\n 3\n"
+               "@@ -7,4 +8,3 @@\n 7\n 8\n 9\n-10\n");
+    /* a last line without a newline */
+    check_diff("a\nb", "a\nb\n", 1,
+               "--- a/x.aip\n+++ b/x.aip\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n");
+    /* from nothing */
+    check_diff("", "a\n", 1, "--- a/x.aip\n+++ b/x.aip\n@@ -0,0 +1,1 @@\n+a\n");
+}
+
 /* ---- every .aip file of the repository ---------------------------------- */
 
 typedef struct repo_stats {
@@ -541,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_fmt_shipped_style_is_canonical),
         cmocka_unit_test(test_fmt_syntax_error),
         cmocka_unit_test(test_fmt_verify_refuses),
+        cmocka_unit_test(test_fmt_diff),
         cmocka_unit_test(test_fmt_every_repo_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
