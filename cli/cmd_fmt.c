@@ -169,7 +169,8 @@ static int fmt_one(const char *path, int mode, int color)
         rc = EXIT_INTERNAL;
     } else {
         int changed = outlen != src->len || memcmp(out, src->text, outlen) != 0;
-        if (mode == FMT_PRINT) {
+        if (mode == FMT_PRINT || (mode == FMT_WRITE && !path)) {
+            /* stdin has no file to rewrite: -w prints, like the default */
             if (fwrite(out, 1, outlen, stdout) != outlen)
                 rc = EXIT_INTERNAL;
         } else if (mode == FMT_CHECK || mode == FMT_DIFF) {
@@ -179,9 +180,7 @@ static int fmt_one(const char *path, int mode, int color)
                 fmt_diff(stdout, src->path, src->text, src->len, out, outlen);
             rc = changed ? EXIT_GATE : 0;
         } else if (changed) {
-            rc = path ? fmt_write(path, out, outlen) : 0;
-            if (!path && fwrite(out, 1, outlen, stdout) != outlen)
-                rc = EXIT_INTERNAL;
+            rc = fmt_write(path, out, outlen);
         }
     }
     aip_free(out);
