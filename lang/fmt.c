@@ -540,7 +540,7 @@ static int verify(const fmt_scan *in, const ast_file *in_file, arena *mem, const
     } else {
         fmt_buf again = {0};
         render(&osc, &again);
-        if (again.len != outlen || memcmp(again.s, out, outlen) != 0) {
+        if (again.len != outlen || (outlen > 0 && memcmp(again.s, out, outlen) != 0)) {
             snprintf(err, errlen, "formatting the output again changes it");
             ok = 0;
         }
