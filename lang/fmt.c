@@ -11,7 +11,9 @@
  *                start of a block, before its '}', or at the start of the
  *                file); plus a break before each declaration, item and
  *                statement, after a block's '{' and before its '}' (an empty
- *                block is `{}`). A comment always ends its line.
+ *                block is `{ }`); a block's '{' joins the line of its header
+ *                (unless a comment stands between). A comment always ends
+ *                its line.
  *   indentation  2 spaces per enclosing block (control, rule, test, for) for
  *                a line that starts an item or closes a block; an own-line
  *                comment takes the indentation of the item it precedes. A
