@@ -223,8 +223,12 @@ int cmd_fmt(int argc, char **argv)
             AIP_GROW(files.v, files.n, files.cap);
             files.v[files.n++] = NULL;
         } else if (stat(pos, &st) == 0 && S_ISDIR(st.st_mode)) {
-            size_t before = files.n;
-            int r = fmt_walk(pos, &files, 0);
+            size_t before = files.n, len = strlen(pos);
+            char *dir = aip_xstrdup(pos);
+            while (len > 1 && dir[len - 1] == '/')
+                dir[--len] = '\0'; /* p/ lists p/x.aip, not p//x.aip */
+            int r = fmt_walk(dir, &files, 0);
+            aip_free(dir);
             if (r) {
                 rc = r;
                 goto done;
