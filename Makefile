@@ -79,7 +79,7 @@ ifneq ($(CONFIG),release)
   BIN = $(B)/bin/aip
 endif
 
-.PHONY: all test unit golden policy-test demo deps golden-update install clean check-headers bench fuzz fuzz-build lint valgrind
+.PHONY: all test unit golden policy-test demo deps golden-update install clean check-headers bench fuzz fuzz-build lint valgrind fmt-check
 # Keep test objects (make would delete them as intermediates of the link rule).
 .SECONDARY:
 all: $(BIN)
@@ -160,6 +160,16 @@ golden: $(BIN)
 
 policy-test: $(BIN)
 	@sh tests/run-policy-tests.sh $(BIN)
+
+# Every policy source the repo maintains is in canonical layout (docs/fmt.md).
+# tests/golden/ and tests/fuzz/ are left out (but for the construct showcase
+# tests/golden/constructs/): their .aip files are inputs kept as they are on
+# purpose (syntax errors, one-line layouts, positions that expected outputs
+# quote, fuzzer seeds).
+FMT_DIRS = bench examples policies stdlib tests/golden/constructs
+fmt-check: $(BIN)
+	@$(BIN) fmt --check $(FMT_DIRS) || { echo "fmt-check: run 'bin/aip fmt -w $(FMT_DIRS)'"; exit 1; }
+	@echo "fmt-check: $$(find $(FMT_DIRS) -name '*.aip' | wc -l | tr -d ' ') files in canonical layout"
 
 golden-update: $(BIN)
 	@UPDATE=1 sh tests/golden/run.sh $(BIN)
