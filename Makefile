@@ -79,7 +79,7 @@ ifneq ($(CONFIG),release)
   BIN = $(B)/bin/aip
 endif
 
-.PHONY: all test unit golden policy-test demo deps golden-update install clean check-headers bench fuzz fuzz-build lint valgrind fmt-check
+.PHONY: all test unit golden policy-test demo deps golden-update install clean check-headers bench fuzz fuzz-build lint valgrind fmt-check fmt
 # Keep test objects (make would delete them as intermediates of the link rule).
 .SECONDARY:
 all: $(BIN)
@@ -143,6 +143,7 @@ deps:
 test: deps
 	@sh scripts/test-deps.sh
 	@$(MAKE) --no-print-directory check-headers $(UNIT_BIN) $(BIN)
+	@$(MAKE) --no-print-directory fmt-check
 	@sh tests/run-all.sh $(BIN) $(UNIT_BIN)
 
 # Every header compiles on its own (no hidden include-order dependencies).
@@ -161,15 +162,19 @@ golden: $(BIN)
 policy-test: $(BIN)
 	@sh tests/run-policy-tests.sh $(BIN)
 
-# Every policy source the repo maintains is in canonical layout (docs/fmt.md).
-# tests/golden/ and tests/fuzz/ are left out (but for the construct showcase
-# tests/golden/constructs/): their .aip files are inputs kept as they are on
-# purpose (syntax errors, one-line layouts, positions that expected outputs
-# quote, fuzzer seeds).
-FMT_DIRS = bench examples policies stdlib tests/golden/constructs
+# Every .aip file of the repo is in canonical layout (docs/fmt.md), but for
+# test inputs kept as they are on purpose: tests/fuzz/ (fuzzer seeds) and the
+# golden groups fmt/ (deliberately messy), errors/ (syntax errors, positions
+# that expected outputs quote) and limits/ (one-line layouts at a limit).
+FMT_FILES = $(shell find . -name '*.aip' -not -path './build/*' -not -path './.tools/*' \
+    -not -path './tests/fuzz/*' -not -path './tests/golden/fmt/*' \
+    -not -path './tests/golden/errors/*' -not -path './tests/golden/limits/*' | sed 's|^\./||' | sort)
 fmt-check: $(BIN)
-	@$(BIN) fmt --check $(FMT_DIRS) || { echo "fmt-check: run 'bin/aip fmt -w $(FMT_DIRS)'"; exit 1; }
-	@echo "fmt-check: $$(find $(FMT_DIRS) -name '*.aip' | wc -l | tr -d ' ') files in canonical layout"
+	@$(BIN) fmt --check $(FMT_FILES) || { echo "fmt-check: run 'make fmt' (bin/aip fmt -w on these files)"; exit 1; }
+	@echo "fmt-check: $(words $(FMT_FILES)) files in canonical layout"
+
+fmt: $(BIN)
+	@$(BIN) fmt -w $(FMT_FILES)
 
 golden-update: $(BIN)
 	@UPDATE=1 sh tests/golden/run.sh $(BIN)
