@@ -88,7 +88,8 @@ static int eq_node(const ast *a, const ast *b, unsigned depth)
     case AST_DURATION:
         return a->u.i == b->u.i;
     case AST_DOUBLE:
-        return memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0;
+        /* bitwise on purpose: -0.0 and 0.0 are different literals */
+        return memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0; /* NOLINT(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c) */
     case AST_STRING:
         if (a->u.str.n != b->u.str.n)
             return 0;

@@ -78,14 +78,15 @@ typedef struct fmt_buf {
 
 static void buf_put(fmt_buf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
+    if (!b->s || b->len + n + 1 > b->cap) {
         size_t cap = b->cap < 256 ? 256 : b->cap;
         while (cap < b->len + n + 1)
             cap *= 2;
         b->s = aip_xrealloc(b->s, cap);
         b->cap = cap;
     }
-    memcpy(b->s + b->len, s, n);
+    if (n)
+        memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
 }
@@ -385,10 +386,8 @@ static void render(const fmt_scan *sc, fmt_buf *out)
         int empty_block = prev_open && t != SIZE_MAX && sc->partner[items[k - 1].tok] == t;
 
         int brk;
-        if (k == 0)
-            brk = 0;
-        else if (empty_block || ((fl & TF_BLOCK_OPEN) && !prev_comment))
-            brk = 0; /* `{ }`; a block's '{' ends the line of its header */
+        if (k == 0 || empty_block || ((fl & TF_BLOCK_OPEN) && !prev_comment))
+            brk = 0; /* the first token; `{ }`; a block's '{' ends the line of its header */
         else if (prev_comment)
             brk = 1;
         else if (is_comment)
@@ -421,9 +420,9 @@ static void render(const fmt_scan *sc, fmt_buf *out)
             if (next == SIZE_MAX) {
                 indent = 0; /* comments at the end of the file */
             } else if (nfl & TF_BLOCK_CLOSE) {
-                indent = FMT_INDENT * (sc->depth[next] - (is_comment ? 0 : 1));
+                indent = (size_t)FMT_INDENT * (sc->depth[next] - (is_comment ? 0 : 1));
             } else if (nfl & TF_ANCHOR) {
-                indent = FMT_INDENT * sc->depth[next];
+                indent = (size_t)FMT_INDENT * sc->depth[next];
                 if (!is_comment) {
                     anchor_col = column(sc->src, it->start);
                     anchor_indent = indent;

@@ -137,7 +137,7 @@ size_t fmt_diff(FILE *out, const char *path, const char *a, size_t alen, const c
             if (ops[j].op != OP_EQ) {
                 end = j + 1;
                 run = 0;
-            } else if (++run > 2 * FMT_DIFF_CONTEXT) {
+            } else if (++run > (size_t)2 * FMT_DIFF_CONTEXT) {
                 break;
             }
         }
