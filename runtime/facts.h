@@ -34,7 +34,9 @@ typedef struct fentry {
     const char *key;        /* NUL-terminated; key_len bytes */
     uint32_t key_len;
     uint32_t hash;          /* fnode_key_hash(key, key_len): set by the builder and by
-                               fnode_map_finish, so fnode_get compares keys only on a hit */
+                               fnode_map_finish, so fnode_get compares keys only on a hit.
+                               A map built by hand goes through fnode_map_finish (or sets
+                               it): fnode_get does not find an entry whose hash is wrong */
     fnode *val;
 } fentry;
 
