@@ -251,11 +251,20 @@ void jw_string(jw *w, const char *s)
     jw_stringn(w, s, s ? strlen(s) : 0);
 }
 
+/* Decimal digits by hand: a report writes a line and a column per finding,
+ * and snprintf's format parsing was 1.5% of a large report. */
 void jw_int(jw *w, int64_t v)
 {
     char buf[24];
-    int n = snprintf(buf, sizeof buf, "%" PRId64, v);
-    scalar(w, buf, (size_t)n);
+    char *p = buf + sizeof buf;
+    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        *--p = '-';
+    scalar(w, p, (size_t)(buf + sizeof buf - p));
 }
 
 size_t jw_format_double(double d, char *buf)
