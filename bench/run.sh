@@ -13,9 +13,9 @@
 # Timing: hyperfine (Debian package; installed when missing and run as root)
 # with -N (no shell) reports the median of N runs; without it, a loop of
 # /usr/bin/time -f %e (10 ms resolution). CPU time (user + system, mean of the
-# same runs) is printed too: on a shared machine it moves far less than wall time. Peak RSS is /usr/bin/time -f %M of
-# one more run, which also warms the page cache. Runs: 10 up to 1,000 systems,
-# 5 at 10,000, 3 at 100,000.
+# same runs) is printed too: on a shared machine it moves far less than wall
+# time. Peak RSS is /usr/bin/time -f %M of one more run, which also warms the
+# page cache. Runs: 10 up to 1,000 systems, 5 at 10,000, 3 at 100,000.
 set -eu
 AIP=${1:-bin/aip}
 NOW=2026-11-27

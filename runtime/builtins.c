@@ -988,9 +988,9 @@ static find_index *find_index_build(const fnode *list, const char *path, size_t 
 /* find_all(xs, path, v): a new list of the elements of xs whose field at path
  * (dot-separated keys; a list on the way stands for each of its elements;
  * alternatives separated by '|', "credentials|tools.credential") is the
- * string v, in xs's order, each element once. The elements are the list's own nodes, so
- * they keep their paths. An element where the path is missing or not a
- * string is in no result. The index of a fact list is built on the first
+ * string v, in xs's order, each element once. The elements are the list's
+ * own nodes, so they keep their paths. An element where the path is missing
+ * or not a string is in no result. The index of a fact list is built on the first
  * call and kept for the evaluation; a list the policy built is indexed per
  * call. -1 when the evaluation arena is exhausted. */
 static int bi_find_all(builtin_env *env, const val *args, int argc, val *out)
