@@ -223,6 +223,13 @@ static int json_escape(json_p *p)
     return 0;
 }
 
+/* Whether byte c ends a run of plain string bytes: '"', '\\', a control
+ * character, or a UTF-8 byte (checked one sequence at a time). */
+static inline int json_special(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
 /* The string at p->pos (an opening quote). On success *out and *n are its bytes:
  * in the input when it has no escape, else in p->tmp; p->pos is past the
  * closing quote. 0, or -1 (b failed). */
@@ -232,6 +239,11 @@ static int json_string(json_p *p, const char **out, size_t *n)
     size_t start = ++p->pos, pos = start, len = p->len;
     int esc = 0;
     for (;;) {
+        size_t run = pos;
+        while (pos < len && !json_special(s[pos]))
+            pos++;
+        if (esc)
+            json_tmp_add(p, s + run, pos - run);
         if (pos >= len)
             return json_fail(p, pos, "unexpected end of input in string");
         unsigned char c = s[pos];
@@ -252,7 +264,7 @@ static int json_string(json_p *p, const char **out, size_t *n)
         size_t w = 1;
         if (c < 0x20)
             return json_fail(p, pos, "control character 0x%02X in string (must be escaped)", c);
-        if (c >= 0x80 && (w = json_utf8_len(s + pos, len - pos)) == 0)
+        if ((w = json_utf8_len(s + pos, len - pos)) == 0)
             return json_fail(p, pos, "invalid UTF-8 in string (byte 0x%02X)", c);
         if (esc)
             json_tmp_add(p, s + pos, w);
