@@ -12,9 +12,10 @@
 #
 # Timing: hyperfine (Debian package; installed when missing and run as root)
 # with -N (no shell) reports the median of N runs; without it, a loop of
-# /usr/bin/time -f %e (10 ms resolution). Peak RSS is /usr/bin/time -f %M of
-# one more run, which also warms the page cache. Runs: 10 up to 1,000 systems,
-# 5 at 10,000, 3 at 100,000.
+# /usr/bin/time -f %e (10 ms resolution). CPU time (user + system, mean of the
+# same runs) is printed too: on a shared machine it moves far less than wall
+# time. Peak RSS is /usr/bin/time -f %M of one more run, which also warms the
+# page cache. Runs: 10 up to 1,000 systems, 5 at 10,000, 3 at 100,000.
 set -eu
 AIP=${1:-bin/aip}
 NOW=2026-11-27
@@ -76,18 +77,20 @@ measure() {
     if [ -n "$HYPERFINE" ]; then
         "$HYPERFINE" -N -i --style none --runs "$runs" --export-json $OUT/hf.json -- "$*" >/dev/null 2>&1
         med=$(jq -r '.results[0].median' $OUT/hf.json)
+        cpu=$(jq -r '.results[0].user + .results[0].system' $OUT/hf.json)
     else
         i=0
         : > $OUT/times.txt
         while [ $i -lt "$runs" ]; do
-            /usr/bin/time -f %e -a -o $OUT/times.txt "$@" >/dev/null 2>&1 || true
+            /usr/bin/time -f '%e %U %S' -a -o $OUT/times.txt "$@" >/dev/null 2>&1 || true
             i=$((i + 1))
         done
         med=$(sort -n $OUT/times.txt | awk '{ t[NR] = $1 } END { print (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2 }')
+        cpu=$(awk '{ c += $2 + $3 } END { print c / NR }' $OUT/times.txt)
     fi
     bytes=$(wc -c < "$input" | tr -d ' ')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$key" "$systems" "$bytes" "$med" "$rss" >> $RESULTS
-    printf 'bench: %-40s %8s systems  %s s  %s KiB\n' "$name" "$systems" "$med" "$rss" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$key" "$systems" "$bytes" "$med" "$rss" "$cpu" >> $RESULTS
+    printf 'bench: %-40s %8s systems  %s s (cpu %s s)  %s KiB\n' "$name" "$systems" "$med" "$cpu" "$rss" >&2
 }
 
 for n in $FLAT_SIZES; do
@@ -109,6 +112,8 @@ measure "aip eval full pack from bundle, sme example" bundle 3 examples/sme/comp
     "$AIP" eval $OUT/ir8596.aipc -f examples/sme/compliant.yaml --now $NOW --format json
 measure "  same, --no-validate" bundle 3 examples/sme/compliant.yaml 20 \
     "$AIP" eval $OUT/ir8596.aipc -f examples/sme/compliant.yaml --now $NOW --format json --no-validate
+measure "aip eval full pack from bundle, examples/inventory.yaml" bundle - examples/inventory.yaml 20 \
+    "$AIP" eval $OUT/ir8596.aipc -f examples/inventory.yaml --now $NOW --format json
 measure "aip build policies/ir8596" build - policies/ir8596/profiles.aip 20 \
     "$AIP" build policies/ir8596 -o $OUT/ir8596-build.aipc
 
@@ -117,7 +122,7 @@ echo
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), Debian $(cat /etc/debian_version 2>/dev/null || echo '?'); $("$AIP" version 2>/dev/null | head -n 1); $(jq --version); timing: $([ -n "$HYPERFINE" ] && "$HYPERFINE" --version || echo '/usr/bin/time loop')"
 echo
 awk -F '\t' '
-    { name[NR] = $1; key[NR] = $2; sys[NR] = $3; bytes[NR] = $4; med[NR] = $5; rss[NR] = $6
+    { name[NR] = $1; key[NR] = $2; sys[NR] = $3; bytes[NR] = $4; med[NR] = $5; rss[NR] = $6; cpu[NR] = $7
       if ($2 == "jq") jq[$3] = $5
       if ($2 == "libyaml") ly[$3] = $5 }
     function mb(b) { return sprintf("%.1f MB", b / 1e6) }
@@ -125,13 +130,13 @@ awk -F '\t' '
     function secs(t) { return t < 0.1 ? sprintf("%.1f ms", t * 1000) : sprintf("%.3f s", t) }
     function ratio(t, base, k) { return (k == "sme" || k == "bundle" || k == "build" || base == "") ? "-" : sprintf("%.2f", t / base) }
     END {
-        print "| case | systems | input | median wall | peak RSS | RSS / input | × jq | × libyaml |"
-        print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        print "| case | systems | input | median wall | mean CPU | peak RSS | RSS / input | × jq | × libyaml |"
+        print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
         for (i = 1; i <= NR; i++) {
             in_b = (key[i] == "build") ? "-" : size(bytes[i])
             rr = (key[i] == "build" || key[i] == "bundle") ? "-" : sprintf("%.2f", rss[i] * 1024 / bytes[i])
-            printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name[i], sys[i], in_b, secs(med[i]),
-                   mb(rss[i] * 1024), rr, ratio(med[i], jq[sys[i]], key[i]), ratio(med[i], ly[sys[i]], key[i])
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", name[i], sys[i], in_b, secs(med[i]),
+                   secs(cpu[i]), mb(rss[i] * 1024), rr, ratio(med[i], jq[sys[i]], key[i]), ratio(med[i], ly[sys[i]], key[i])
         }
     }' $RESULTS
 echo

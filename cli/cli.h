@@ -25,6 +25,7 @@ int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_facts(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 
 /* A tiny option scanner: `--name value`, `--name=value`, `-x value`, flags,

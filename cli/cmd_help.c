@@ -47,9 +47,16 @@ static const struct {
      "Print a bundle readably: constants, params, instructions with operands and source lines,\n"
      "controls and profiles. `aip disasm --opcodes` lists the instruction set.\n"},
     {"test",
-     "usage: aip test POLICY_DIR\n"
+     "usage: aip test POLICY_DIR [--run SUBSTRING] [--coverage] [--coverage-min PCT]\n"
+     "                [--coverage-format text|json]\n"
      "Run the `test` blocks of the *_test.aip files under POLICY_DIR against its policies.\n"
-     "Prints one line per test and ends with `N passed, N failed`; exit 1 if any failed.\n"},
+     "Prints one line per test and ends with `N passed, N failed`; exit 1 if any failed.\n"
+     "  --run SUBSTRING         run only the tests whose name contains SUBSTRING\n"
+     "  --coverage              then report, per control, the outcomes (T true, F false,\n"
+     "                          U undefined) the tests that expect it drove each require\n"
+     "                          and attest to (docs/coverage.md)\n"
+     "  --coverage-min PCT      exit 1 when outcome coverage is below PCT (0-100)\n"
+     "  --coverage-format text|json   json: the report alone on stdout, test lines on stderr\n"},
     {"validate",
      "usage: aip validate FILES... [--manifest FORMAT]\n"
      "Check inventory manifests (YAML or JSON, merged as for eval) against their format\n"
@@ -67,6 +74,18 @@ static const struct {
      "Print the loaded and merged facts as canonical JSON (keys sorted). With --locations\n"
      "every value becomes {\"at\": \"file:line:col\", \"value\": ...}. Exit 2 with a located\n"
      "message on bad input.\n"},
+    {"fmt",
+     "usage: aip fmt [-w | --check | -d] [FILE.aip | DIR | -]...\n"
+     "Lay out policy sources in the one canonical style (docs/fmt.md), keeping every\n"
+     "comment and every token as written. A DIR means each *.aip below it; no argument\n"
+     "or - reads stdin. The output is proved to parse to the same tree before it is used.\n"
+     "  (default)      print the formatted text (of several files, one after the other)\n"
+     "  -w, --write    rewrite each file whose layout changes, atomically\n"
+     "  --check        write nothing; list the files that would change\n"
+     "  -d, --diff     write nothing; print a unified diff of each file that would change\n"
+     "Exit: 0 done (--check, -d: all canonical), 1 --check or -d found files to change,\n"
+     "2 bad usage"
+     " or a syntax error (file:line:col; the file is left as it was), 3 internal error.\n"},
     {"version", "usage: aip version\nPrint the version and the bundle format it reads.\n"},
 };
 
@@ -92,6 +111,7 @@ int cmd_help(int argc, char **argv)
           "  facts    print loaded facts as canonical JSON\n"
           "  inspect  show a bundle's controls, profiles and params\n"
           "  disasm   print a bundle readably\n"
+          "  fmt      lay out policy sources in the canonical style\n"
           "  version  print the version\n"
           "  help     this text, or `aip help COMMAND`\n\n"
           "Exit status: 0 pass, 1 gate failed, 2 bad usage or input, 3 internal or output error.\n",

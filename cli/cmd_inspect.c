@@ -197,7 +197,7 @@ int cmd_inspect(int argc, char **argv)
             srcs[nsrc++] = pos;
         } else if (!strcmp(a.opt, "--format")) {
             const char *v = cli_value(&a);
-            if (!v || (strcmp(v, "json") && strcmp(v, "text"))) {
+            if (!v || (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)) {
                 free(srcs);
                 return v ? cli_usage("inspect", "--format takes text or json") : EXIT_INPUT;
             }

@@ -12,6 +12,7 @@ static const struct {
     {"test", cmd_test},     {"version", cmd_version}, {"help", cmd_help},   {"--help", cmd_help},
     {"-h", cmd_help},       {"--version", cmd_version}, {"validate", cmd_validate},
     {"facts", cmd_facts},   {"inspect", cmd_inspect}, {"explain", cmd_explain},
+    {"fmt", cmd_fmt},
 };
 
 int main(int argc, char **argv)

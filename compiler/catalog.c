@@ -272,7 +272,7 @@ const csf_entry *csf_suggest(const csf_catalog *cat, const char *id)
         return NULL;
     char up[CSF_SUGGEST_MAX + 1];
     for (size_t i = 0; i <= n; i++)
-        up[i] = (id[i] >= 'a' && id[i] <= 'z') ? (char)(id[i] - 'a' + 'A') : id[i];
+        up[i] = (char)((id[i] >= 'a' && id[i] <= 'z') ? id[i] - 'a' + 'A' : id[i]);
 
     size_t limit = n / 3 ? n / 3 : 1;
     const csf_entry *best = NULL;

@@ -168,7 +168,8 @@ static uint32_t const_scalar(compiler *c, uint8_t tag, int64_t i, double d)
             return k;
         if ((tag == BC_K_INT || tag == BC_K_DURATION) && x->u.i == i)
             return k;
-        if (tag == BC_K_DOUBLE && memcmp(&x->u.d, &d, sizeof d) == 0)
+        /* bitwise on purpose: 0.0 and -0.0 are different constants */
+        if (tag == BC_K_DOUBLE && memcmp(&x->u.d, &d, sizeof d) == 0) /* NOLINT(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c) */
             return k;
     }
     bc_const k = {0};
@@ -285,8 +286,8 @@ int64_t cg_const_expr(compiler *c, cunit *u, const ast *e, int report)
                 free(refs);
                 return -1;
             }
-            refs[2 * i] = bundle_str(c->b, me->key, strlen(me->key));
-            refs[2 * i + 1] = (uint32_t)k;
+            refs[(size_t)2 * i] = bundle_str(c->b, me->key, strlen(me->key));
+            refs[(size_t)2 * i + 1] = (uint32_t)k;
         }
         bc_const k = {0};
         k.tag = BC_K_MAP;
@@ -352,13 +353,7 @@ static uint32_t bind(cg *g, const ast_ident *id)
 
 /* Suggest the candidate nearest to name: within an edit distance that grows
  * with the name's length, or sharing a prefix of four or more characters. */
-typedef struct suggest {
-    const char *name;
-    const char *best;
-    unsigned dist;
-} suggest;
-
-static void consider(suggest *s, const char *cand)
+void suggest_consider(suggest *s, const char *cand)
 {
     size_t n = strlen(s->name);
     unsigned cap = n < 4 ? 1 : n < 9 ? 2 : 3;
@@ -376,17 +371,17 @@ static void suggest_names(cg *g, suggest *s, int calls)
 {
     if (!calls) {
         for (uint32_t i = 0; i < g->nlive; i++)
-            consider(s, g->locals[i].name);
-        consider(s, "inventory");
+            suggest_consider(s, g->locals[i].name);
+        suggest_consider(s, "inventory");
     }
     cpkg *p = g->u->pkg;
     for (uint32_t i = 0; p && i < p->nmembers; i++)
         if ((p->members[i].kind == MEMBER_DEF) == (calls != 0))
-            consider(s, p->members[i].name);
+            suggest_consider(s, p->members[i].name);
     if (calls) {
         for (int i = 0; aip_builtins[i].name; i++)
-            consider(s, aip_builtins[i].name);
-        consider(s, "exists");
+            suggest_consider(s, aip_builtins[i].name);
+        suggest_consider(s, "exists");
     }
 }
 
@@ -405,7 +400,7 @@ static void unknown_member(cg *g, const ast *n, cpkg *p, const char *alias, cons
     suggest s = {name, NULL, 99};
     for (uint32_t i = 0; p && i < p->nmembers; i++)
         if ((p->members[i].kind == MEMBER_DEF) == (calls != 0))
-            consider(&s, p->members[i].name);
+            suggest_consider(&s, p->members[i].name);
     if (s.best)
         CERR(g->c, g->u, n, "`%s` has no %s `%s`; did you mean `%s.%s`?", alias, calls ? "def" : "param",
              name, alias, s.best);
@@ -955,7 +950,7 @@ void cg_def(compiler *c, cmember *m)
             if (strcmp(d->u.def.params[k].name, d->u.def.params[i].name) == 0)
                 CERR_AT(c, m->unit, d->u.def.params[i].start, d->u.def.params[i].end,
                         "parameter `%s` appears twice", d->u.def.params[i].name);
-        bind(&g, &d->u.def.params[i]);
+        (void)bind(&g, &d->u.def.params[i]); /* slots are 0..n-1, in order */
     }
     mark(&g, d->u.def.body);
     cg_expr(&g, d->u.def.body);

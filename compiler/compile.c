@@ -343,10 +343,7 @@ static void resolve_uses(compiler *c, cunit *u, const ast *d)
 {
     const char *fmt = d->u.uses.format;
     char name[256];
-    size_t o = 0;
-    for (const char *p = fmt; *p && o < sizeof name - 5; p++)
-        name[o++] = *p == '/' ? '-' : *p;
-    memcpy(name + o, ".aip", 5);
+    stdlib_manifest_module(fmt, name, sizeof name);
     if (!stdlib_unit(c, name))
         CERR(c, u, d, "unknown manifest format `%s` (this aip knows ai-inventory/v1alpha1)", fmt);
 }
@@ -613,6 +610,7 @@ static bundle *build(compiler *c)
     }
     free(refs);
     check_profiles(c);
+    schema_check(c);   /* only when a policy declares `uses manifest` */
     if (c->lint) {
         for (uint32_t p = 0; p < c->npkgs; p++)
             for (uint32_t k = 0; k < c->pkgs[p]->nmembers; k++) {

@@ -96,6 +96,20 @@ int cg_control(compiler *c, cunit *u, const ast *ctl, uint32_t func);
 int64_t cg_const_expr(compiler *c, cunit *u, const ast *e, int report);
 uint32_t cg_const_str(compiler *c, const char *s, size_t len);
 
+/* "Did you mean": offer each candidate to suggest_consider; best is the
+ * nearest to name (within an edit distance that grows with its length, or
+ * sharing a prefix of four or more characters), or NULL. */
+typedef struct suggest {
+    const char *name;
+    const char *best;
+    unsigned dist;          /* start at 99 */
+} suggest;
+void suggest_consider(suggest *s, const char *cand);
+
+/* compiler/schema.c: when a policy declares `uses manifest FORMAT`, check
+ * every path rooted at `inventory` against the format's structure. */
+void schema_check(compiler *c);
+
 /* compiler/check.c */
 void check_recursion(compiler *c);
 /* Fill a bc_control's metadata from the control's AST (diagnoses

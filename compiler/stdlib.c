@@ -17,3 +17,11 @@ const aip_embedded_file *stdlib_find(const char *name)
             return f;
     return NULL;
 }
+
+void stdlib_manifest_module(const char *format, char *out, size_t outlen)
+{
+    size_t o = 0;
+    for (const char *p = format; *p && o < outlen - 5; p++)
+        out[o++] = (char)(*p == '/' ? '-' : *p);
+    memcpy(out + o, ".aip", 5);
+}

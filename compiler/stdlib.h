@@ -21,4 +21,9 @@ extern const aip_embedded_file aip_stdlib_files[];
 /* The embedded file called name, or NULL. */
 const aip_embedded_file *stdlib_find(const char *name);
 
+/* The base name of the stdlib module for manifest format FORMAT
+ * ("ai-inventory/v1alpha1" -> "ai-inventory-v1alpha1.aip") into out (cut to
+ * fit, always terminated; outlen >= 5). */
+void stdlib_manifest_module(const char *format, char *out, size_t outlen);
+
 #endif

@@ -37,6 +37,19 @@ typedef struct lex_part {
                                 * the braces; text: range in lex_state.buf */
 } lex_part;
 
+/* A comment (`#` to the end of the line) the scanner passed over: its byte
+ * range, without the newline. Kept only when asked (lex_state.comments). */
+typedef struct lex_comment {
+    uint32_t start, end;
+} lex_comment;
+
+/* The comments of a scan, in source order (funnel memory: lex_comments_free). */
+typedef struct lex_comments {
+    lex_comment *items;
+    uint32_t n;
+    size_t cap;
+} lex_comments;
+
 /* Scanner state, carried as flex's yyextra (PostgreSQL core_yy_extra_type).
  * Offsets are absolute: the scanner may run over a slice of src->text (an
  * interpolation) and still reports positions in the whole file. */
@@ -47,6 +60,8 @@ struct lex_state {
     uint32_t off;              /* absolute offset of the next byte to scan */
     uint32_t limit;            /* absolute offset where the slice ends */
     int last_tok;              /* kind of the previous token (set by the yylex wrapper) */
+    lex_comments *comments;    /* when non-NULL, every comment is appended here
+                                * (the parser never sees comments either way) */
 
     /* the string literal being scanned (start conditions STR/INTERP/ISTR) */
     uint32_t str_start;        /* offset of its opening quote */
@@ -72,6 +87,8 @@ typedef struct lex_token {
 
 /* Release the funnel memory held by ls (not ls itself). */
 void lex_state_free(lex_state *ls);
+/* Release the items of c (not c itself). */
+void lex_comments_free(lex_comments *c);
 /* Token kind of a keyword spelled text[0..len), or 0 if it is not one.
  * *reserved is set to 1 for reserved words (never names). */
 int lex_keyword(const char *text, size_t len, int *reserved);
@@ -90,6 +107,10 @@ unsigned parse_run(const src_file *src, arena *mem, diag_list *diags, int mode,
  * tokens produced, which may exceed cap (the rest are dropped). */
 size_t parse_tokenize(const src_file *src, arena *mem, diag_list *diags,
                       lex_token *out, size_t cap);
+/* parse_tokenize, also appending every comment of src to *comments (when
+ * non-NULL), in source order. */
+size_t parse_tokenize_comments(const src_file *src, arena *mem, diag_list *diags,
+                               lex_token *out, size_t cap, lex_comments *comments);
 /* The display name of token kind tok, e.g. "'for'", "identifier". */
 const char *parse_token_name(int tok);
 

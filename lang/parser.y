@@ -1570,10 +1570,17 @@ unsigned parse_run(const src_file *src, arena *mem, diag_list *diags, int mode,
 size_t parse_tokenize(const src_file *src, arena *mem, diag_list *diags, lex_token *out,
                       size_t cap)
 {
+    return parse_tokenize_comments(src, mem, diags, out, cap, NULL);
+}
+
+size_t parse_tokenize_comments(const src_file *src, arena *mem, diag_list *diags,
+                               lex_token *out, size_t cap, lex_comments *comments)
+{
     lex_state ls;
     parse_ctx pc;
     yyscan_t scanner = parse_open(&pc, &ls, src, mem, diags, PARSE_MODE_FILE, 0,
                                   (uint32_t)src->len, 0);
+    ls.comments = comments;
     size_t n = 0;
     pc.started = 1; /* no start marker */
     for (;;) {

@@ -16,7 +16,9 @@
  * change ASCII letters only (A-Z, a-z), so a result never changes length and
  * never depends on a locale. `matches` uses PCRE2 in UTF mode, unanchored
  * (write ^...$ to anchor), with match, depth and heap limits; compiled
- * patterns are cached per builtin_env in env->regex_cache.
+ * patterns are cached per builtin_env in env->regex_cache. `find_all` keeps
+ * an index per (fact list, path) in env->index_cache, so a lookup inside a
+ * loop over the same list costs the size of its result, not of the list.
  */
 #include "runtime/builtins.h"
 
@@ -349,8 +351,11 @@ static int cache_put(regex_cache *c, const char *p, size_t n, uint64_t h, pcre2_
 
 /* Free every compiled pattern and PCRE2 context of env; env->regex_cache
  * becomes NULL (calling it again, or on an unused env, does nothing). */
+static void index_cache_release(builtin_env *env);
+
 void builtin_env_release(builtin_env *env)
 {
+    index_cache_release(env);
     regex_cache *c = env->regex_cache;
     if (!c)
         return;
@@ -536,7 +541,7 @@ int date_parse_days(const char *s, size_t len, int64_t *days)
         return -1;
     }
     /* a leap second (:60) belongs to the minute it ends */
-    int64_t t = day * 86400 + hh * 3600 + mi * 60 + (ss > 59 ? 59 : ss) - off;
+    int64_t t = day * 86400 + (int64_t)hh * 3600 + (int64_t)mi * 60 + (ss > 59 ? 59 : ss) - off;
     *days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     return 0;
 }
@@ -823,6 +828,246 @@ static int bi_values(builtin_env *env, const val *args, int argc, val *out)
     return 0;
 }
 
+/* ---- find_all: an index of a list by a field path -------------------------------- */
+
+enum {
+    FIND_MAX_SEGS = 16,      /* keys in a find_all path, over all its alternatives */
+    FIND_CACHE_MAX = 64      /* indexes kept per env; more are built per call */
+};
+
+/* One group of an index: the elements whose field has this string value. */
+typedef struct find_group {
+    const char *key;         /* NULL: empty slot */
+    uint32_t len, hash;
+    uint32_t first, count;   /* their positions: pos[first .. first + count) */
+} find_group;
+
+/* The index of one list by one path. */
+typedef struct find_index {
+    const fnode *list;
+    char *path;              /* funnel, NUL-terminated */
+    size_t path_len;
+    find_group *slots;       /* open addressing, cap a power of two */
+    uint32_t cap;
+    uint32_t *pos;           /* element positions, grouped, in list order within a group */
+} find_index;
+
+/* What env->index_cache points to. */
+typedef struct find_cache {
+    find_index *v[FIND_CACHE_MAX];
+    size_t n;
+} find_cache;
+
+/* A (value, element) pair met while building an index. */
+typedef struct find_pair {
+    const char *key;
+    uint32_t len, item;
+} find_pair;
+
+typedef struct find_pairs {
+    find_pair *v;
+    size_t n, cap;
+} find_pairs;
+
+/* The keys of the paths "a.b.c|d.e": pointers into path and lengths, the
+ * alternatives one after another (nseg[i] keys each). Returns the number of
+ * alternatives, or -1 when a key is empty or a limit is passed. */
+static int find_split(const char *path, size_t n, const char **seg, size_t *seg_len, int *nseg)
+{
+    int alt = 0, k = 0, total = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && path[i] != '.' && path[i] != '|')
+            continue;
+        if (i == start || total == FIND_MAX_SEGS)
+            return -1;
+        seg[total] = path + start;
+        seg_len[total++] = i - start;
+        k++;
+        start = i + 1;
+        if (i == n || path[i] == '|') {
+            nseg[alt++] = k;
+            k = 0;
+        }
+    }
+    return alt;
+}
+
+/* Add the strings found at seg[k..nseg) below node n to ps, for element
+ * item. A list met on the way (or at the end) stands for each of its
+ * elements, one level deep; nothing else matches. Recursion depth is at most
+ * 2 * nseg + 1 (bounded by FIND_MAX_SEGS). */
+static void find_collect(find_pairs *ps, const fnode *n, const char *const *seg,
+                         const size_t *seg_len, int k, int nseg, uint32_t item, int in_list)
+{
+    if (!n)
+        return;
+    if (n->kind == FN_LIST && !in_list) {
+        for (uint32_t i = 0; i < n->n; i++)
+            find_collect(ps, n->u.items[i], seg, seg_len, k, nseg, item, 1);
+        return;
+    }
+    if (k == nseg) {
+        if (n->kind != FN_STR)
+            return;
+        for (size_t j = ps->n; j > 0 && ps->v[j - 1].item == item; j--)
+            if (ps->v[j - 1].len == n->n && memcmp(ps->v[j - 1].key, n->u.s, n->n) == 0)
+                return;   /* this element is in that group already */
+        AIP_GROW(ps->v, ps->n, ps->cap);
+        ps->v[ps->n++] = (find_pair){n->u.s, n->n, item};
+        return;
+    }
+    if (n->kind == FN_MAP)
+        find_collect(ps, fnode_get(n, seg[k], seg_len[k]), seg, seg_len, k + 1, nseg, item, 0);
+}
+
+/* The slot of key in x (its group, or the empty slot where it would go). */
+static find_group *find_slot(const find_index *x, const char *key, uint32_t len, uint32_t h)
+{
+    for (uint32_t i = h & (x->cap - 1);; i = (i + 1) & (x->cap - 1)) {
+        find_group *g = &x->slots[i];
+        if (!g->key || (g->hash == h && g->len == len && memcmp(g->key, key, len) == 0))
+            return g;
+    }
+}
+
+static void find_index_free(find_index *x)
+{
+    if (!x)
+        return;
+    aip_free(x->path);
+    aip_free(x->slots);
+    aip_free(x->pos);
+    aip_free(x);
+}
+
+/* Index list by the alternatives of its path (find_split; written path). */
+static find_index *find_index_build(const fnode *list, const char *path, size_t path_len,
+                                    const char *const *seg, const size_t *seg_len,
+                                    const int *nseg, int nalt)
+{
+    find_pairs ps = {0};
+    for (uint32_t i = 0; i < list->n; i++)
+        for (int a = 0, first = 0; a < nalt; first += nseg[a++])
+            find_collect(&ps, list->u.items[i], seg + first, seg_len + first, 0, nseg[a], i, 1);
+    find_index *x = aip_xcalloc(1, sizeof *x);
+    x->list = list;
+    x->path = aip_xmalloc(path_len + 1);
+    memcpy(x->path, path, path_len);
+    x->path[path_len] = '\0';
+    x->path_len = path_len;
+    x->cap = 16;
+    while (x->cap < ps.n * 2)
+        x->cap *= 2;
+    x->slots = aip_xcalloc(x->cap, sizeof *x->slots);
+    x->pos = aip_xmalloc((ps.n ? ps.n : 1) * sizeof *x->pos);
+    for (size_t i = 0; i < ps.n; i++) {   /* count each group */
+        uint32_t h = fnode_key_hash(ps.v[i].key, ps.v[i].len);
+        find_group *g = find_slot(x, ps.v[i].key, ps.v[i].len, h);
+        if (!g->key)
+            *g = (find_group){ps.v[i].key, ps.v[i].len, h, 0, 0};
+        g->count++;
+    }
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < x->cap; i++) {   /* place the groups */
+        if (!x->slots[i].key)
+            continue;
+        x->slots[i].first = at;
+        at += x->slots[i].count;
+        x->slots[i].count = 0;
+    }
+    for (size_t i = 0; i < ps.n; i++) {   /* fill them, in list order */
+        find_group *g = find_slot(x, ps.v[i].key, ps.v[i].len,
+                                  fnode_key_hash(ps.v[i].key, ps.v[i].len));
+        x->pos[g->first + g->count++] = ps.v[i].item;
+    }
+    aip_free(ps.v);
+    return x;
+}
+
+/* find_all(xs, path, v): a new list of the elements of xs whose field at path
+ * (dot-separated keys; a list on the way stands for each of its elements;
+ * alternatives separated by '|', "credentials|tools.credential") is the
+ * string v, in xs's order, each element once. The elements are the list's
+ * own nodes, so they keep their paths. An element where the path is missing
+ * or not a string is in no result. The index of a fact list is built on the first
+ * call and kept for the evaluation; a list the policy built is indexed per
+ * call. -1 when the evaluation arena is exhausted. */
+static int bi_find_all(builtin_env *env, const val *args, int argc, val *out)
+{
+    if (propagate_undef(args, argc, out))
+        return 0;
+    if (args[0].kind != VAL_LIST)
+        return wrong_kind(env, "find_all", args, argc, 0, "a list", out);
+    if (args[1].kind != VAL_STR)
+        return wrong_kind(env, "find_all", args, argc, 1, "a string (a field path)", out);
+    if (args[2].kind != VAL_STR)
+        return wrong_kind(env, "find_all", args, argc, 2, "a string", out);
+    const fnode *list = args[0].u.node;
+    const char *path = args[1].u.s;
+    size_t path_len = args[1].n;
+    const char *seg[FIND_MAX_SEGS];
+    size_t seg_len[FIND_MAX_SEGS];
+    int nseg[FIND_MAX_SEGS];
+    int nalt = find_split(path, path_len, seg, seg_len, nseg);
+    if (nalt < 0) {
+        *out = val_undef_reason(env->mem, args[1].origin ? args[1].origin : args[0].origin,
+                                "find_all() expects non-empty keys separated by '.' or '|', at most %d, got \"%s\"",
+                                FIND_MAX_SEGS, path);
+        return 0;
+    }
+    /* Fact lists do not change during an evaluation: their index is kept. */
+    find_cache *c = env->index_cache;
+    find_index *x = NULL;
+    int keep = list->file != FNODE_NO_FILE;
+    for (size_t i = 0; keep && c && i < c->n && !x; i++)
+        if (c->v[i]->list == list && c->v[i]->path_len == path_len &&
+            memcmp(c->v[i]->path, path, path_len) == 0)
+            x = c->v[i];
+    int temp = 0;
+    if (!x) {
+        x = find_index_build(list, path, path_len, seg, seg_len, nseg, nalt);
+        if (!c && keep)
+            c = env->index_cache = aip_xcalloc(1, sizeof *c);
+        if (keep && c->n < FIND_CACHE_MAX)
+            c->v[c->n++] = x;
+        else
+            temp = 1;
+    }
+    const char *key = args[2].u.s;
+    uint32_t len = args[2].n;
+    const find_group *g = find_slot(x, key, len, fnode_key_hash(key, len));
+    uint32_t count = g->key ? g->count : 0;
+    fnode *res = fnode_new(env->mem, FN_LIST);
+    fnode **items = count ? arena_alloc(env->mem, count * sizeof *items) : NULL;
+    if (!res || (count && !items)) {
+        if (temp)
+            find_index_free(x);
+        return out_of_memory(env);
+    }
+    for (uint32_t i = 0; i < count; i++)
+        items[i] = list->u.items[x->pos[g->first + i]];
+    res->n = count;
+    res->u.items = items;
+    if (temp)
+        find_index_free(x);
+    *out = val_from_node(res);
+    out->origin = args[0].origin;
+    return 0;
+}
+
+/* Free env's find_all indexes; env->index_cache becomes NULL. */
+static void index_cache_release(builtin_env *env)
+{
+    find_cache *c = env->index_cache;
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        find_index_free(c->v[i]);
+    aip_free(c);
+    env->index_cache = NULL;
+}
+
 /* type(x): the kind of x as a word: "null", "bool", "int", "double",
  * "string", "duration", "list" or "map" (undefined stays undefined). */
 static int bi_type(builtin_env *env, const val *args, int argc, val *out)
@@ -859,6 +1104,8 @@ const builtin_def aip_builtins[] = {
      "semver_cmp(a, b): -1, 0 or 1 as version a is before, equal to or after b (SemVer 2.0.0; leading v allowed)"},
     {"keys", 1, 1, bi_keys, "keys(m): the keys of map m, sorted"},
     {"values", 1, 1, bi_values, "values(m): the values of map m, in key order"},
+    {"find_all", 3, 3, bi_find_all,
+     "find_all(xs, path, v): the elements of list xs whose field at path (\"a.b\", alternatives \"a|b.c\"; a list on the way stands for each element) is the string v, in order; indexed, not scanned"},
     {"type", 1, 1, bi_type,
      "type(x): the kind of x: \"null\", \"bool\", \"int\", \"double\", \"string\", \"duration\", \"list\" or \"map\""},
     {NULL, 0, 0, NULL, NULL}

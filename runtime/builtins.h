@@ -22,6 +22,7 @@ typedef struct builtin_env {
     arena *mem;              /* evaluation arena for results */
     int64_t today;           /* evaluation date: days since 1970-01-01 */
     void *regex_cache;       /* owned by the VM; opaque to callers (see builtins.c) */
+    void *index_cache;       /* find_all's indexes of fact lists; same ownership */
     char err[512];           /* message on -1, without the builtin's name (the VM adds "name(): ") */
 } builtin_env;
 
@@ -38,7 +39,7 @@ typedef struct builtin_def {
 extern const builtin_def aip_builtins[];
 /* Index of name in aip_builtins, or -1. */
 int builtin_lookup(const char *name);
-/* Free what env->regex_cache holds. */
+/* Free what env->regex_cache and env->index_cache hold. */
 void builtin_env_release(builtin_env *env);
 
 /* Calendar helpers shared with the VM and params: parse "YYYY-MM-DD" or an

@@ -17,7 +17,7 @@ void aip_sha256(const void *buf, size_t len, unsigned char out[32])
 void aip_sha256_hex(const unsigned char digest[32], char hex[65])
 {
     static const char hx[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         hex[2 * i] = hx[digest[i] >> 4];
         hex[2 * i + 1] = hx[digest[i] & 15];
     }

@@ -77,6 +77,7 @@ struct fidx {
 typedef struct fb_slot {
     const char *key;           /* map entry key (arena), NULL for a list item */
     uint32_t key_len;
+    uint32_t key_hash;         /* fnode_key_hash of key */
     uint32_t kline, kcol;      /* where the key is */
     uint32_t order;            /* position of the entry in the source map */
     fnode *val;                /* NULL while a key waits for its value */
@@ -163,6 +164,11 @@ static uint32_t id_hash(const char *s, size_t n)
         h *= 1099511628211ull;
     }
     return (uint32_t)(h ^ (h >> 32));
+}
+
+uint32_t fnode_key_hash(const char *key, size_t key_len)
+{
+    return id_hash(key, key_len);
 }
 
 /* The `id` of a list item: its string node when item is a map with a string
@@ -473,10 +479,26 @@ const char *facts_file_sha256(const facts *f, unsigned file)
 
 /* ---- lookups ---------------------------------------------------------------------- */
 
+/* Maps are small (a system has about a dozen keys): a scan of the entries'
+ * hashes touches no key string until one matches, which costs less than a
+ * binary search by string order (docs/performance.md). Large maps keep the
+ * binary search. */
+enum { FNODE_SCAN_MAX = 16 };
+
 const fnode *fnode_get(const fnode *map, const char *key, size_t key_len)
 {
     if (!map || map->kind != FN_MAP)
         return NULL;
+    if (map->n <= FNODE_SCAN_MAX) {
+        uint32_t h = id_hash(key, key_len);
+        for (uint32_t i = 0; i < map->n; i++) {
+            const fentry *e = &map->u.entries[i];
+            if (e->hash == h && e->key_len == key_len &&
+                (key_len == 0 || memcmp(e->key, key, key_len) == 0))
+                return e->val;
+        }
+        return NULL;
+    }
     uint32_t lo = 0, hi = map->n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
@@ -580,6 +602,7 @@ int fnode_map_finish(fnode *map, const char **dup)
         qsort(map->u.entries, map->n, sizeof(fentry), entry_cmp);
     for (uint32_t i = 0; i < map->n; i++) {
         fentry *e = &map->u.entries[i];
+        e->hash = id_hash(e->key, e->key_len);
         if (i > 0 && key_cmp(e[-1].key, e[-1].key_len, e->key, e->key_len) == 0) {
             if (dup)
                 *dup = e->key;
@@ -806,9 +829,11 @@ int fb_map_begin(fbuild *b, uint32_t line, uint32_t col)
 }
 
 /* The document's copy of key k[0..len): one per distinct short key, a fresh
- * copy for a long one. Never NULL. */
-static const char *fb_intern_key(fbuild *b, const char *k, size_t len)
+ * copy for a long one. Never NULL. *hash gets fnode_key_hash(k, len). */
+static const char *fb_intern_key(fbuild *b, const char *k, size_t len, uint32_t *hash)
 {
+    uint32_t h = id_hash(k, len);
+    *hash = h;
     if (len > 128) {
         char *p = facts_alloc(&b->mem, len + 1);
         memcpy(p, k, len);
@@ -830,7 +855,6 @@ static const char *fb_intern_key(fbuild *b, const char *k, size_t len)
         b->keys = t;
         b->cap_keys = cap;
     }
-    uint32_t h = id_hash(k, len);
     size_t j = h & (b->cap_keys - 1);
     while (b->keys[j].key) {
         fb_intern *e = &b->keys[j];
@@ -860,7 +884,7 @@ int fb_key(fbuild *b, const char *k, size_t len, uint32_t line, uint32_t col)
         return -1;
     AIP_GROW(b->slots, b->nslots, b->cap_slots);
     fb_slot *s = &b->slots[b->nslots++];
-    s->key = fb_intern_key(b, k, len);
+    s->key = fb_intern_key(b, k, len, &s->key_hash);
     s->key_len = (uint32_t)len;
     s->kline = line;
     s->kcol = col;
@@ -986,6 +1010,7 @@ int fb_map_end(fbuild *b)
         kept = i;
         e[m].key = s[i].key;
         e[m].key_len = s[i].key_len;
+        e[m].hash = s[i].key_hash;
         e[m].val = s[i].val;
         e[m].val->parent = map;
         e[m].val->index = m;
@@ -1206,7 +1231,7 @@ static fnode *merge_map(arena *a, fnode *o, fnode *n)
 static void sha_hex(const unsigned char *s, char *out)
 {
     static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
+    for (size_t i = 0; i < 32; i++) {
         out[2 * i] = hex[s[i] >> 4];
         out[2 * i + 1] = hex[s[i] & 15];
     }

@@ -33,6 +33,10 @@ typedef struct fidx fidx;   /* id index of a list (opaque, see facts.c) */
 typedef struct fentry {
     const char *key;        /* NUL-terminated; key_len bytes */
     uint32_t key_len;
+    uint32_t hash;          /* fnode_key_hash(key, key_len): set by the builder and by
+                               fnode_map_finish, so fnode_get compares keys only on a hit.
+                               A map built by hand goes through fnode_map_finish (or sets
+                               it): fnode_get does not find an entry whose hash is wrong */
     fnode *val;
 } fentry;
 
@@ -118,6 +122,9 @@ aip_error *fb_error(fbuild *b);
 int facts_build_end(fbuild *b, aip_error *err);
 /* Abandon a build (after an error). Frees b; f unchanged. */
 void facts_build_abort(fbuild *b);
+
+/* The hash of a map key that fentry.hash holds (FNV-1a folded to 32 bits). */
+uint32_t fnode_key_hash(const char *key, size_t key_len);
 
 /* Lookups. All return NULL when absent (or when n is not of the right kind). */
 const fnode *fnode_get(const fnode *map, const char *key, size_t key_len);

@@ -223,6 +223,13 @@ static int json_escape(json_p *p)
     return 0;
 }
 
+/* Whether byte c ends a run of plain string bytes: '"', '\\', a control
+ * character, or a UTF-8 byte (checked one sequence at a time). */
+static inline int json_special(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
 /* The string at p->pos (an opening quote). On success *out and *n are its bytes:
  * in the input when it has no escape, else in p->tmp; p->pos is past the
  * closing quote. 0, or -1 (b failed). */
@@ -232,6 +239,11 @@ static int json_string(json_p *p, const char **out, size_t *n)
     size_t start = ++p->pos, pos = start, len = p->len;
     int esc = 0;
     for (;;) {
+        size_t run = pos;
+        while (pos < len && !json_special(s[pos]))
+            pos++;
+        if (esc)
+            json_tmp_add(p, s + run, pos - run);
         if (pos >= len)
             return json_fail(p, pos, "unexpected end of input in string");
         unsigned char c = s[pos];
@@ -252,7 +264,7 @@ static int json_string(json_p *p, const char **out, size_t *n)
         size_t w = 1;
         if (c < 0x20)
             return json_fail(p, pos, "control character 0x%02X in string (must be escaped)", c);
-        if (c >= 0x80 && (w = json_utf8_len(s + pos, len - pos)) == 0)
+        if ((w = json_utf8_len(s + pos, len - pos)) == 0)
             return json_fail(p, pos, "invalid UTF-8 in string (byte 0x%02X)", c);
         if (esc)
             json_tmp_add(p, s + pos, w);
@@ -376,8 +388,8 @@ static int json_value(json_p *p, int *next)
         return json_expected(p, "expected a value");
     unsigned char c = p->s[p->pos];
     uint32_t col = json_col(p, p->pos);
-    const char *str;
-    size_t n;
+    const char *str = NULL;
+    size_t n = 0;
     switch (c) {
     case '{':
         if (fb_map_begin(p->b, p->line, col))
@@ -432,7 +444,7 @@ int json_facts_parse(fbuild *b, const char *buf, size_t len)
     p.len = len;
     p.line = 1;
     const char *dp = localeconv()->decimal_point;
-    p.decimal_point = dp && dp[0] ? dp[0] : '.';
+    p.decimal_point = (char)(dp && dp[0] ? dp[0] : '.');
     if (len >= 3 && p.s[0] == 0xEF && p.s[1] == 0xBB && p.s[2] == 0xBF)
         p.pos = p.line_start = 3;
     json_ws(&p);
@@ -447,8 +459,8 @@ int json_facts_parse(fbuild *b, const char *buf, size_t len)
             rc = json_value(&p, &st);
         } else if (st == JSON_KEY) {
             /* after '{' or ',' (whitespace skipped) */
-            const char *k;
-            size_t n;
+            const char *k = NULL;
+            size_t n = 0;
             if (p.pos >= p.len || p.s[p.pos] != '"') {
                 if (p.pos < p.len && p.s[p.pos] == '\'')
                     rc = json_fail(&p, p.pos, "strings must be enclosed in double quotes");
@@ -476,7 +488,7 @@ int json_facts_parse(fbuild *b, const char *buf, size_t len)
                     rc = json_expected(&p, "unexpected data after the JSON value");
                 break;
             }
-            char close = open == FN_LIST ? ']' : '}';
+            unsigned char close = open == FN_LIST ? ']' : '}';
             if (p.pos < p.len && p.s[p.pos] == ',') {
                 uint32_t cline = p.line, ccol = json_col(&p, p.pos++);
                 json_ws(&p);

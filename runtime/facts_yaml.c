@@ -286,7 +286,8 @@ static uint32_t yaml_name_hash(const char *s)
 static size_t yaml_anchor_slot(const yaml_st *y, const char *name)
 {
     size_t mask = y->tab_cap - 1, j = yaml_name_hash(name) & mask;
-    while (y->tab[j] && strcmp(y->an[y->tab[j] - 1].name, name) != 0)
+    /* a nonzero slot always indexes a defined anchor of y->an */
+    while (y->tab[j] && strcmp(y->an[y->tab[j] - 1].name, name) != 0) /* NOLINT(clang-analyzer-core.NullDereference) */
         j = (j + 1) & mask;
     return j;
 }
@@ -491,6 +492,8 @@ static int yaml_on_end(yaml_st *y, int is_map)
 {
     if (is_map ? fb_map_end(y->b) : fb_list_end(y->b))
         return -1;
+    if (y->nlv == 0) /* libyaml pairs every end with a start */
+        return -1;
     yaml_level *t = &y->lv[--y->nlv];
     if (t->anchor) {
         yaml_anchor_set(y, t->anchor, fb_last(y->b), NULL, 0, NULL, 0);
@@ -537,7 +540,7 @@ int yaml_facts_parse(fbuild *b, const char *buf, size_t len)
     y.len = len;
     y.limit = fb_alias_limit(b);
     const char *dp = localeconv()->decimal_point;
-    y.decimal_point = dp && dp[0] ? dp[0] : '.';
+    y.decimal_point = (char)(dp && dp[0] ? dp[0] : '.');
     yaml_parser_t ps;
     if (!yaml_parser_initialize(&ps))
         return fb_fail(b, 0, 0, "out of memory while parsing YAML");

@@ -17,8 +17,10 @@
  *   - the writer checks its own use (a value in an object without a key, a
  *     mismatched end, nesting deeper than JW_MAX_DEPTH) and every write.
  *
- * It is not a DOM and does not buffer: it writes as it is called, so a large
- * report costs no memory. It never allocates. Errors are sticky: after the
+ * It is not a DOM: it writes as it is called, through a fixed buffer of its
+ * own (JW_BUF bytes, flushed when full and by jw_finish), so a large report
+ * costs no memory. It never allocates. Output reaches the FILE only through
+ * the buffer: call jw_finish before writing to the FILE directly. Errors are sticky: after the
  * first one, calls do nothing and jw_finish reports -1, so a writer may
  * emit a whole document and check once at the end.
  */
@@ -29,7 +31,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { JW_MAX_DEPTH = 64 };
+enum { JW_MAX_DEPTH = 64, JW_BUF = 16384 };
 
 /* jw.err values */
 enum { JW_OK = 0, JW_ERR_IO = 1, JW_ERR_USE = 2 };
@@ -42,6 +44,8 @@ typedef struct jw {
     int done;                         /* the top-level value is complete */
     char kind[JW_MAX_DEPTH];          /* '{' or '[' per open container */
     unsigned char empty[JW_MAX_DEPTH];/* no member written yet */
+    size_t blen;                      /* bytes waiting in buf */
+    char buf[JW_BUF];                 /* output not yet handed to out */
 } jw;
 
 /* Start a document on out. Never fails. */

@@ -20,7 +20,7 @@ int params_parse_duration(const char *s, size_t len, int64_t *seconds)
     }
     int64_t unit;
     switch (s[len - 1]) {
-    case 'w': unit = 7 * 86400; break;
+    case 'w': unit = (int64_t)7 * 86400; break;
     case 'd': unit = 86400; break;
     case 'h': unit = 3600; break;
     case 'm': unit = 60; break;

@@ -197,7 +197,7 @@ static void sb_md(sbuf *s, const char *str, size_t n)
                 run++;
             /* at most one failed search per length, and none past 32: an
              * escaped span is always safe, so the work stays linear */
-            if (run <= 32 && !(unclosed >> (run - 1) & 1)) {
+            if (run >= 1 && run <= 32 && !(unclosed >> (run - 1) & 1)) {
                 for (j = i + run; j < n && !close;) {
                     size_t r2 = 0;
                     while (j + r2 < n && t[j + r2] == '`')

@@ -1149,7 +1149,7 @@ static void write_automation(ctx *x)
     sb_clear(s);
     sb_puts(s, "aip/");
     for (const char *p = r->profile ? r->profile : "all"; *p; p++)
-        sb_putc(s, *p == '/' ? '-' : *p);
+        sb_putc(s, (char)(*p == '/' ? '-' : *p));
     sb_putc(s, '/');
     sb_putn(s, hex, 32);
     jw_key(w, "automationDetails");

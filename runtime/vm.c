@@ -538,8 +538,15 @@ static int scope_covers(vm *m, const fnode *a)
     return 1;
 }
 
-/* ATTEST: decide this control's attestation requirement within `within` seconds. */
-static void do_attest(vm *m, int64_t within)
+/* Count outcome k of the REQUIRE or ATTEST at pc when coverage is on. */
+static void cov_count(const vm *m, uint32_t pc, int k)
+{
+    if (m->o->coverage && m->o->coverage[pc][k] != UINT32_MAX)
+        m->o->coverage[pc][k]++;
+}
+
+/* ATTEST (at pc): decide this control's attestation requirement within `within` seconds. */
+static void do_attest(vm *m, int64_t within, uint32_t pc)
 {
     const char *cid = m->b->strs.v[m->ctl->id];
     const fnode *root = facts_root(m->facts);
@@ -585,8 +592,10 @@ static void do_attest(vm *m, int64_t within)
             continue;
         }
         m->held++;
+        cov_count(m, pc, VM_COV_TRUE);
         return;
     }
+    cov_count(m, pc, stale ? VM_COV_FALSE : VM_COV_UNDEF);
     if (stale) {
         finding *fd = new_finding(m, FINDING_VIOLATION, NULL);
         const fnode *att = stale->parent;
@@ -651,7 +660,11 @@ static void because_rerun(vm *m, uint32_t block, control_result *cr)
     memset(&scratch, 0, sizeof scratch);
     eval_result *res = m->res;
     control_result *cur = m->cur;
+    const vm_options *o = m->o;
+    vm_options quiet = *o;
+    quiet.coverage = NULL;   /* the re-run counts nothing twice */
     uint32_t held = m->held, violations = m->violations, missing = m->missing;
+    m->o = &quiet;
     m->res = &scratch_res;
     m->cur = &scratch;
     m->trace = m->because_trace;
@@ -659,6 +672,7 @@ static void because_rerun(vm *m, uint32_t block, control_result *cr)
     arena_reset(&m->eval);
     (void)vm_run(m, m->b->controls.v[block].func);   /* an error stops the explaining, nothing else */
     m->trace = NULL;
+    m->o = o;
     m->res = res;
     m->cur = cur;
     m->held = held;
@@ -796,13 +810,13 @@ static int vm_run(vm *m, uint32_t fi)
             int is_and = BC_OP(w) == OP_AND;
             int tx = truth(x), ty = truth(y);
             val r;
-            if (is_and && tx == 0) r = x;
-            else if (is_and && ty == 0) r = y;
-            else if (!is_and && tx == 1) r = x;
-            else if (!is_and && ty == 1) r = y;
-            else if (tx < 0) r = as_unknown(m, x, is_and ? "and" : "or");
-            else if (ty < 0) r = as_unknown(m, y, is_and ? "and" : "or");
-            else { r = y; }
+            int decisive = is_and ? 0 : 1;   /* false decides and, true decides or */
+            if (tx == decisive)
+                r = x;
+            else if (ty == decisive || (tx >= 0 && ty >= 0))
+                r = y;      /* y decides, or both are the identity */
+            else
+                r = as_unknown(m, tx < 0 ? x : y, is_and ? "and" : "or");
             PUSH(r);
             break;
         }
@@ -841,10 +855,10 @@ static int vm_run(vm *m, uint32_t fi)
             break;
         }
         case OP_MKMAP: {
-            sp -= 2 * a;
+            sp -= (size_t)2 * a;
             val r = {0};
             int undef = -1;
-            for (uint32_t i = 0; i < a && undef < 0; i++) {
+            for (size_t i = 0; i < a && undef < 0; i++) {
                 if (sp[2 * i].kind != VAL_STR)
                     FAIL("map key is not a string");
                 if (sp[2 * i + 1].kind == VAL_UNDEF || sp[2 * i + 1].kind == VAL_ITER)
@@ -858,7 +872,7 @@ static int vm_run(vm *m, uint32_t fi)
                 n->n = a;
                 n->u.entries = arena_alloc(&m->eval, sizeof(fentry) * (a ? a : 1));
                 CHECK_MEM(n->u.entries);
-                for (uint32_t i = 0; i < a; i++) {
+                for (size_t i = 0; i < a; i++) {
                     n->u.entries[i].key = sp[2 * i].u.s;
                     n->u.entries[i].key_len = sp[2 * i].n;
                     n->u.entries[i].val = node_of(m, sp[2 * i + 1]);
@@ -1024,6 +1038,8 @@ static int vm_run(vm *m, uint32_t fi)
             continue;
         }
         case OP_REQUIRE:
+            if (m->o->coverage)
+                cov_count(m, pc, truth(TOP()) == 1 ? VM_COV_TRUE : truth(TOP()) == 0 ? VM_COV_FALSE : VM_COV_UNDEF);
             if (truth(TOP()) == 1) {
                 sp--;
                 m->held++;
@@ -1078,7 +1094,7 @@ static int vm_run(vm *m, uint32_t fi)
             val d = POP();
             if (d.kind != VAL_DURATION || d.u.i <= 0)
                 FAIL("attest within needs a positive duration, got %s", val_kind_name((val_kind)d.kind));
-            do_attest(m, d.u.i);
+            do_attest(m, d.u.i, pc);
             break;
         }
         default:

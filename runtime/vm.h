@@ -22,6 +22,15 @@ typedef struct vm_budget {
     size_t max_memory;         /* evaluation arena bytes per control (default 256 MiB) */
 } vm_budget;
 
+/* Coverage counting (`aip test --coverage`): a table with one row per code
+ * word of the bundle (b->code.n rows), indexed by the offset (pc) of a
+ * REQUIRE or ATTEST instruction. Each evaluation adds one, saturating, to
+ * [VM_COV_TRUE] (require true / attestation fresh), [VM_COV_FALSE] (require
+ * false / attestation stale) or [VM_COV_UNDEF] (require undefined or not a
+ * boolean / attestation missing). Other rows stay 0. */
+enum { VM_COV_TRUE = 0, VM_COV_FALSE = 1, VM_COV_UNDEF = 2 };
+typedef uint32_t vm_cov_row[3];
+
 typedef struct vm_options {
     int64_t today;             /* evaluation date, days since 1970-01-01 */
     const char *profile;       /* NULL: every control */
@@ -29,6 +38,7 @@ typedef struct vm_options {
     vm_budget budget;
     const val *params;         /* NULL: bundle defaults; else one value per bundle param */
     int rules;                 /* 0: evaluate the controls; 1: only the rules (manifest checks) */
+    vm_cov_row *coverage;      /* NULL (no cost), or b->code.n rows filled as above */
     int because;               /* give findings at a `require` their "because": a block with
                                   such findings is run again, traced, for those elements only */
     struct trace *explain;     /* trace every block run (runtime/trace.h), or NULL */

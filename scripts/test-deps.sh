@@ -11,6 +11,7 @@ command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
 command -v cppcheck >/dev/null 2>&1 || missing="$missing cppcheck"
+command -v clang-tidy >/dev/null 2>&1 || missing="$missing clang-tidy"
 command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 if [ -n "$missing" ]; then
     cmd="apt-get install -y --no-install-recommends$missing"

@@ -87,6 +87,7 @@ static inline fnode *mk_map(int count, ...)
         const char *k = va_arg(ap, const char *);
         n->u.entries[i].key = k;
         n->u.entries[i].key_len = (uint32_t)strlen(k);
+        n->u.entries[i].hash = fnode_key_hash(k, strlen(k));
         n->u.entries[i].val = va_arg(ap, fnode *);
         n->u.entries[i].val->parent = n;
         n->u.entries[i].val->index = (uint32_t)i;

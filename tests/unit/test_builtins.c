@@ -165,7 +165,7 @@ static void test_builtins_table(void **state)
         {"len", 1, 1}, {"lower", 1, 1}, {"upper", 1, 1}, {"starts_with", 2, 2},
         {"ends_with", 2, 2}, {"contains", 2, 2}, {"matches", 2, 2}, {"days_since", 1, 1},
         {"date", 1, 1}, {"now", 0, 0}, {"semver_cmp", 2, 2}, {"keys", 1, 1}, {"values", 1, 1},
-        {"type", 1, 1},
+        {"find_all", 3, 3}, {"type", 1, 1},
     };
     size_t n = 0;
     while (aip_builtins[n].name)
@@ -196,13 +196,14 @@ static void test_builtins_undefined_propagates(void **state)
     fnode *anchor = mk_map(0);
     const undef_info why = {anchor, ".rotation.last_rotated", NULL};
     const undef_info why2 = {NULL, NULL, "second"};
-    val good[] = {S("x"), S("y")};
+    val good[] = {S("x"), S("y"), S("z")};
     for (int i = 0; aip_builtins[i].name; i++) {
         const builtin_def *d = &aip_builtins[i];
+        assert_true(d->max_args <= 3);
         for (int pos = 0; pos < d->max_args; pos++) {
-            val args[2] = {good[0], good[1]};
+            val args[3] = {good[0], good[1], good[2]};
             args[pos] = val_undef(&why);
-            if (pos == 0 && d->max_args == 2)
+            if (pos == 0 && d->max_args >= 2)
                 args[1] = val_undef(&why2);   /* the first undefined one wins */
             val out;
             int rc = d->fn(&ENV, args, d->max_args, &out);
@@ -700,6 +701,108 @@ static void test_builtins_keys_values(void **state)
     assert_reason(ok("values", 1, S("m"), S("")), "values() expects a map, got string");
 }
 
+/* ---- find_all ------------------------------------------------------------------------------- */
+
+/* Call find_all(xs, path, v); the builtin must return 0. */
+static val find(val xs, const char *path, val v)
+{
+    val out;
+    int rc = call("find_all", &out, 3, xs, S(path), v);
+    if (rc != 0)
+        fail_msg("find_all: returned %d (%s)", rc, ENV.err);
+    return out;
+}
+
+/* The result's elements, as indexes into list xs ("0,2"). */
+static const char *positions(val r, const fnode *xs)
+{
+    static char buf[128];
+    size_t len = 0;
+    buf[0] = '\0';
+    if (r.kind != VAL_LIST)
+        fail_msg("find_all: expected a list, got %s", val_kind_name((val_kind)r.kind));
+    for (uint32_t i = 0; i < r.u.node->n; i++) {
+        uint32_t at = UINT32_MAX;
+        for (uint32_t j = 0; j < xs->n; j++)
+            if (xs->u.items[j] == r.u.node->u.items[i])
+                at = j;
+        if (at == UINT32_MAX)
+            fail_msg("find_all: element %u is not an element of the list", i);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%u", i ? "," : "", at);
+    }
+    return buf;
+}
+
+static fnode *review(const char *id, const char *subject)
+{
+    return subject ? mk_map(2, "id", mk_str(id), "subject", mk_map(1, "id", mk_str(subject)))
+                   : mk_map(1, "id", mk_str(id));
+}
+
+/* Elements whose field at a path is the value, in list order, each once; lists on the way
+ * stand for their elements; alternatives; missing or non-string fields match nothing. */
+static void test_builtins_find_all(void **state)
+{
+    (void)state;
+    fnode *reviews = mk_list(5, review("r1", "a"), review("r2", "b"), review("r3", "a"),
+                             review("r4", NULL),
+                             mk_map(1, "subject", mk_map(1, "id", mk_int(7))));
+    val r = find(V(reviews), "subject.id", S("a"));
+    assert_string_equal(positions(r, reviews), "0,2");
+    assert_ptr_equal(r.origin, reviews);
+    /* the elements are the list's own nodes: paths kept */
+    char path[64];
+    assert_string_equal(fnode_path(r.u.node->u.items[1], path, sizeof path), "[2]");
+    assert_string_equal(positions(find(V(reviews), "subject.id", S("b")), reviews), "1");
+    assert_string_equal(positions(find(V(reviews), "subject.id", S("zz")), reviews), "");
+    assert_string_equal(positions(find(V(reviews), "subject.id", S("7")), reviews), "");
+    assert_string_equal(positions(find(V(reviews), "id", S("r4")), reviews), "3");
+    assert_string_equal(positions(find(V(reviews), "subject", S("a")), reviews), "");
+
+    /* lists on the way and at the end; alternatives; an element counted once */
+    fnode *systems = mk_list(
+        4,
+        mk_map(2, "credentials", mk_list(2, mk_str("k1"), mk_str("k1")), "tools",
+               mk_list(2, mk_map(1, "credential", mk_str("k1")), mk_map(1, "credential", mk_str("k2")))),
+        mk_map(1, "tools", mk_list(1, mk_map(1, "credential", mk_str("k1")))),
+        mk_map(1, "credentials", mk_list(1, mk_list(1, mk_str("k1")))),   /* two levels: not looked into */
+        mk_map(1, "credentials", mk_list(1, mk_str("k2"))));
+    assert_string_equal(positions(find(V(systems), "credentials", S("k1")), systems), "0");
+    assert_string_equal(positions(find(V(systems), "tools.credential", S("k1")), systems), "0,1");
+    assert_string_equal(positions(find(V(systems), "credentials|tools.credential", S("k1")), systems), "0,1");
+    assert_string_equal(positions(find(V(systems), "credentials|tools.credential", S("k2")), systems), "0,3");
+
+    /* the index of a fact list is kept: the same answers from it, one index per path */
+    assert_non_null(ENV.index_cache);
+    assert_string_equal(positions(find(V(reviews), "subject.id", S("a")), reviews), "0,2");
+    assert_string_equal(positions(find(V(systems), "tools.credential", S("k2")), systems), "0");
+
+    /* a list the policy built (no file) is indexed per call, not kept */
+    builtin_env_release(&ENV);
+    assert_null(ENV.index_cache);
+    fnode *vm_list = mk_list(2, review("x", "s"), review("y", "s"));
+    vm_list->file = FNODE_NO_FILE;
+    assert_string_equal(positions(find(V(vm_list), "subject.id", S("s")), vm_list), "0,1");
+    assert_null(ENV.index_cache);
+    assert_string_equal(positions(find(V(mk_list(0)), "id", S("s")), vm_list), "");
+
+    /* bad arguments */
+    assert_reason(find(V(mk_map(0)), "id", S("x")), "find_all() expects a list as argument 1, got map");
+    assert_reason(find(V(reviews), "id", val_int(1)), "find_all() expects a string as argument 3, got int");
+    val out;
+    assert_int_equal(call("find_all", &out, 3, V(reviews), val_int(1), S("x")), 0);
+    assert_reason(out, "find_all() expects a string (a field path) as argument 2, got int");
+    static const char *const bad_paths[] = {"", ".", "a.", ".a", "a..b", "a|", "|a", "a||b",
+                                            "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q"};
+    for (size_t i = 0; i < sizeof bad_paths / sizeof *bad_paths; i++) {
+        char want[160];
+        snprintf(want, sizeof want,
+                 "find_all() expects non-empty keys separated by '.' or '|', at most 16, got \"%s\"",
+                 bad_paths[i]);
+        assert_reason(find(V(reviews), bad_paths[i], S("x")), want);
+    }
+}
+
 /* ---- running out of evaluation memory -------------------------------------------------------- */
 
 static void test_builtins_out_of_memory(void **state)
@@ -716,6 +819,8 @@ static void test_builtins_out_of_memory(void **state)
     assert_int_equal(call("keys", &out, 1, V(mk_map(1, "a", mk_int(1)))), -1);
     assert_string_equal(ENV.err, "out of evaluation memory");
     assert_int_equal(call("values", &out, 1, V(mk_map(1, "a", mk_int(1)))), -1);
+    assert_int_equal(call("find_all", &out, 3, V(mk_list(1, review("r", "s"))), S("subject.id"), S("s")), -1);
+    assert_string_equal(ENV.err, "out of evaluation memory");
     /* a wrong-kind reason that cannot be stored is still an undefined value */
     assert_int_equal(call("lower", &out, 1, val_int(1)), 0);
     assert_int_equal(out.kind, VAL_UNDEF);
@@ -744,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_builtins_semver_order),
         cmocka_unit_test(test_builtins_semver_forms),
         cmocka_unit_test(test_builtins_keys_values),
+        cmocka_unit_test(test_builtins_find_all),
         cmocka_unit_test(test_builtins_out_of_memory),
     };
     return cmocka_run_group_tests_name("builtins", tests, setup, teardown);

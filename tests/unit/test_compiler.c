@@ -154,7 +154,7 @@ static const char *POLICY =
     "def old(d) = days_since(d) > days\n"
     "control PR.AA-01 { title \"T\" focus secure, thwart priority secure 1, thwart 3 enforce advisory\n"
     "  evidence \"e1\", \"e2\" maps sp800_53 \"IA-5\"\n"
-    "  for s in inventory.ai_systems where ai.is_production(s) { require not old(s.date) }\n}\n"
+    "  for s in inventory.ai_systems where ai.is_production(s) { require not old(s[\"x-reviewed\"]) }\n}\n"
     "control GV.OC-01 { attest within 365d }\n"
     "profile basics \"Basics\" { GV.OC-01, PR.AA-01 }\n";
 

@@ -528,6 +528,47 @@ static void test_facts_path_tricky_keys(void **state)
 
 /* ---- VM nodes ------------------------------------------------------------------ */
 
+/* fnode_get: small maps are scanned by stored hash, large ones searched by
+ * key order; both find every key (also keys that share a prefix, the empty
+ * key, keys with a NUL) and nothing else; merged maps keep the hashes. */
+static void test_facts_get_small_and_large_maps(void **state)
+{
+    (void)state;
+    char text[2048];
+    size_t len = 0;
+    for (int n = 1; n <= 40; n += 13) {   /* 1, 14 (scanned), 27, 40 (searched) */
+        facts *f = facts_new();
+        aip_error err;
+        len = (size_t)snprintf(text, sizeof text, "{\"\": 0, \"a\\u0000b\": -1");
+        for (int i = 1; i < n; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, ", \"k%d\": %d", i, i);
+        snprintf(text + len, sizeof text - len, "}");
+        memset(&err, 0, sizeof err);
+        assert_int_equal(facts_load_buffer(f, "m.json", text, strlen(text), FACTS_JSON, &err), 0);
+        const fnode *m = facts_root(f);
+        assert_int_equal(m->n, (uint32_t)n + 1);
+        assert_int_equal(get(m, "")->u.i, 0);
+        assert_int_equal(fnode_get(m, "a\0b", 3)->u.i, -1);
+        assert_null(fnode_get(m, "a", 1));
+        for (int i = 1; i < n; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "k%d", i);
+            assert_int_equal(get(m, k)->u.i, i);
+            assert_int_equal(m->u.entries[get(m, k)->index].hash, fnode_key_hash(k, strlen(k)));
+        }
+        assert_null(get(m, "k"));
+        assert_null(get(m, "k0"));
+        assert_null(get(m, "k400"));
+        /* a second file merged in: old and new keys found in the merged map */
+        assert_int_equal(load(f, "n.yaml", "zz: 9\nk1: 1\n", &err), 0);
+        m = facts_root(f);
+        assert_int_equal(get(m, "zz")->u.i, 9);
+        assert_int_equal(get(m, "")->u.i, 0);
+        assert_int_equal(get(m, "k1")->u.i, 1);
+        facts_free(f);
+    }
+}
+
 static void test_facts_vm_nodes(void **state)
 {
     (void)state;
@@ -675,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_facts_id_index),
         cmocka_unit_test(test_facts_id_index_only_when_all_items_have_ids),
         cmocka_unit_test(test_facts_path_tricky_keys),
+        cmocka_unit_test(test_facts_get_small_and_large_maps),
         cmocka_unit_test(test_facts_vm_nodes),
         cmocka_unit_test(test_facts_limits_files_and_total),
         cmocka_unit_test(test_facts_load_file_errors),
