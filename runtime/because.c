@@ -122,7 +122,7 @@ static void locate(const facts *f, const fnode *n, tval *tv)
 void because_copy_value(arena *out, const facts *f, val v, tval *tv)
 {
     memset(tv, 0, sizeof *tv);
-    tv->truth = v.kind == VAL_BOOL ? (int8_t)(v.u.b != 0) : -1;
+    tv->truth = (int8_t)(v.kind == VAL_BOOL ? (v.u.b != 0) : -1);
     switch ((val_kind)v.kind) {
     case VAL_UNDEF: {
         const undef_info *u = v.u.undef;

@@ -54,16 +54,18 @@ static void element_name(const bundle *b, const tnode *parent, char *buf, size_t
         snprintf(buf, cap, "element");
 }
 
-static const char *outcome_of(const trec *r, const control_result *cr)
-{
-    if (r->finding != UINT32_MAX && cr && r->finding < cr->nfindings)
-        return cr->findings[r->finding].kind == FINDING_VIOLATION ? "violation" : "missing_evidence";
-    return r->v.truth == 1 ? "held" : "unknown";
-}
-
 static const finding *finding_of(const trec *r, const control_result *cr)
 {
-    return r->finding != UINT32_MAX && cr && r->finding < cr->nfindings ? &cr->findings[r->finding] : NULL;
+    return r->finding != UINT32_MAX && cr && cr->findings && r->finding < cr->nfindings ? &cr->findings[r->finding]
+                                                                                        : NULL;
+}
+
+static const char *outcome_of(const trec *r, const control_result *cr)
+{
+    const finding *fd = finding_of(r, cr);
+    if (fd)
+        return fd->kind == FINDING_VIOLATION ? "violation" : "missing_evidence";
+    return r->v.truth == 1 ? "held" : "unknown";
 }
 
 /* ---- text ---------------------------------------------------------------------- */

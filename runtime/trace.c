@@ -185,7 +185,7 @@ static int decides(uint8_t kind, int t)
  * kept as the VM's value for because (copied only if an item uses it). */
 static void set_value(trace *t, arena *a, tnode *n, val v)
 {
-    n->truth = v.kind == VAL_BOOL ? (int8_t)(v.u.b != 0) : -1;
+    n->truth = (int8_t)(v.kind == VAL_BOOL ? (v.u.b != 0) : -1);
     n->undef = v.kind == VAL_UNDEF || v.kind == VAL_ITER;
     if (t->mode == TRACE_EXPLAIN) {
         if (n->expr == BC_NO_EXPR)
