@@ -260,6 +260,7 @@ int cmd_eval(int argc, char **argv)
             aip_error_print(&err, stderr);
             goto done;
         }
+        facts_set_params_store(f, pstore);   /* findings about a param name the params file */
     }
     waiver *waivers = NULL;
     uint32_t nwaivers = 0;

@@ -181,6 +181,7 @@ int cmd_explain(int argc, char **argv)
             aip_error_print(&err, stderr);
             goto done;
         }
+        facts_set_params_store(f, pstore);   /* findings about a param name the params file */
     }
     t = trace_new(b, f, TRACE_EXPLAIN, &mem);
     trace_set_target(t, target);

@@ -35,7 +35,7 @@ static void open_value(jw *w, const facts *f, const fnode *n, int loc)
     if (!loc)
         return;
     char at[1200];
-    snprintf(at, sizeof at, "%s:%u:%u", n->file != FNODE_NO_FILE ? facts_file_name(f, n->file) : "",
+    snprintf(at, sizeof at, "%s:%u:%u", facts_node_file(f, n) ? facts_node_file(f, n) : "",
              (unsigned)n->line, (unsigned)n->col);
     jw_object_begin(w);
     jw_member_string(w, "at", at);

@@ -39,6 +39,7 @@ static int run_one(const ptest *t, const bundle *b, FILE *out, coverage *cv)
         aip_error_print(&err, out);
         goto out;
     }
+    facts_set_params_store(f, pstore);
     r = vm_eval(b, f, &o, &err);
     if (!r) {
         fprintf(out, "[  ERROR   ] %s\n    ", t->name);

@@ -253,6 +253,7 @@ int ptest_facts(const ptest *t, facts *f, aip_error *err)
 val *ptest_params(const ptest *t, const bundle *b, facts **store, arena *mem, aip_error *err)
 {
     *store = facts_new();
+    facts_set_first_file(*store, FACTS_PARAMS_FILE);
     if (!t->params)
         return params_resolve(b, NULL, *store, mem, err);
     if (literal_doc(*store, t, t->params, err) != 0)

@@ -112,8 +112,9 @@ static fnode *copy_node(arena *out, const fnode *n, unsigned depth, uint8_t *tru
 
 static void locate(const facts *f, const fnode *n, tval *tv)
 {
-    if (n && n->file != FNODE_NO_FILE && n->file < facts_file_count(f)) {
-        tv->file = facts_file_name(f, n->file);
+    const char *file = facts_node_file(f, n);
+    if (file) {
+        tv->file = file;
         tv->line = n->line;
         tv->col = n->col;
     }

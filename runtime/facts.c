@@ -50,8 +50,10 @@ struct facts {
     arena mem;                 /* the set's own nodes (the empty root) */
     arena *docs;               /* one arena per committed document */
     unsigned ndocs, cap_docs;
-    facts_file *files;         /* load order; index = fnode.file */
+    facts_file *files;         /* load order; index = fnode.file - first_file */
     unsigned nfiles, cap_files;
+    unsigned first_file;       /* file id of files[0] (facts_set_first_file) */
+    const facts *params;       /* facts_set_params_store, or NULL */
     fnode *root;               /* the merged document, always a map */
     facts_limits lim;
     size_t total_in;           /* bytes of input loaded so far */
@@ -477,6 +479,26 @@ const char *facts_file_sha256(const facts *f, unsigned file)
     return file < f->nfiles ? f->files[file].sha256 : NULL;
 }
 
+void facts_set_first_file(facts *f, unsigned first)
+{
+    f->first_file = first < FNODE_NO_FILE ? first : FNODE_NO_FILE - 1;
+}
+
+const char *facts_node_file(const facts *f, const fnode *n)
+{
+    if (!n || n->file == FNODE_NO_FILE)
+        return NULL;
+    const char *name = n->file >= f->first_file ? facts_file_name(f, n->file - f->first_file) : NULL;
+    if (!name && f->params && f->params != f)
+        name = facts_node_file(f->params, n);
+    return name;
+}
+
+void facts_set_params_store(facts *f, const facts *params)
+{
+    f->params = params;
+}
+
 /* ---- lookups ---------------------------------------------------------------------- */
 
 /* Maps are small (a system has about a dozen keys): a scan of the entries'
@@ -678,7 +700,8 @@ fbuild *facts_build_begin(facts *f, const char *file_name, const unsigned char s
     b->name = arena_strdup(&b->mem, file_name ? file_name : "<facts>");
     if (!b->name)
         facts_oom();
-    b->file = (uint16_t)(f->nfiles < FNODE_NO_FILE ? f->nfiles : FNODE_NO_FILE - 1);
+    unsigned id = f->first_file + f->nfiles;
+    b->file = (uint16_t)(id < FNODE_NO_FILE ? id : FNODE_NO_FILE - 1);
     if (sha256) {
         b->has_sha = 1;
         memcpy(b->sha, sha256, 32);
@@ -1048,7 +1071,9 @@ static int merge_check_map(fbuild *b, const fnode *o, const fnode *n);
 /* Location string "file:line:col" of an existing (committed) node. */
 static void loc_render(const facts *f, const fnode *v, char *buf, size_t size)
 {
-    const char *name = v->file < f->nfiles ? f->files[v->file].name : "<facts>";
+    const char *name = facts_node_file(f, v);
+    if (!name)
+        name = "<facts>";
     snprintf(buf, size, "%s:%" PRIu32 ":%" PRIu32, name, v->line, v->col);
 }
 

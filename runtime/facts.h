@@ -100,6 +100,21 @@ unsigned facts_file_count(const facts *f);
 const char *facts_file_name(const facts *f, unsigned file);
 const char *facts_file_sha256(const facts *f, unsigned file);
 
+/* File ids: a node's `file` is its store's first file id plus the file's
+ * position in load order. The facts store of an evaluation starts at 0; the
+ * params store starts at FACTS_PARAMS_FILE, so a finding about a param value
+ * is located in the params file, never in the facts file of the same
+ * position. Set before anything is loaded. */
+#define FACTS_PARAMS_FILE 0xFFFEu
+void facts_set_first_file(facts *f, unsigned first);
+/* The name of the file node n was loaded from, or NULL when n has no file
+ * or its file is neither one of f's nor one of its params store's. */
+const char *facts_node_file(const facts *f, const fnode *n);
+/* Locate nodes of params (a store started at FACTS_PARAMS_FILE, which must
+ * outlive f's use) through f as well: the VM sees param values and facts
+ * side by side and locates both through the facts it evaluates. */
+void facts_set_params_store(facts *f, const facts *params);
+
 /* Building a document from another source (the YAML and JSON loaders use
  * this; so do inline facts in policy tests). Calls must nest properly:
  * fb_map_begin, then (fb_key, value)*, fb_map_end. A document is one value;

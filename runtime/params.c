@@ -63,7 +63,7 @@ val *params_resolve(const bundle *b, const fnode *root, const facts *store, aren
         pv[i] = b->kvals[b->params.v[i].def];
     if (!root)
         return pv;
-    const char *file = root->file != FNODE_NO_FILE ? facts_file_name(store, root->file) : NULL;
+    const char *file = facts_node_file(store, root);
     if (root->kind != FN_MAP) {
         aip_fail(err, file, root->line, root->col, "a params file must be a map of param names to values");
         return NULL;
@@ -71,7 +71,9 @@ val *params_resolve(const bundle *b, const fnode *root, const facts *store, aren
     for (uint32_t i = 0; i < root->n; i++) {
         const fentry *e = &root->u.entries[i];
         const fnode *v = e->val;
-        const char *vfile = v->file != FNODE_NO_FILE ? facts_file_name(store, v->file) : file;
+        const char *vfile = facts_node_file(store, v);
+        if (!vfile)
+            vfile = file;
         int pi = find_param(b, e->key);
         if (pi == -2) {
             aip_fail(err, vfile, v->line, v->col,
@@ -119,6 +121,7 @@ val *params_resolve(const bundle *b, const fnode *root, const facts *store, aren
 val *params_load(const bundle *b, const char *path, facts **store, arena *mem, aip_error *err)
 {
     *store = facts_new();
+    facts_set_first_file(*store, FACTS_PARAMS_FILE);
     if (facts_load_file(*store, path, FACTS_AUTO, err) != 0)
         return NULL;
     return params_resolve(b, facts_root(*store), *store, mem, err);

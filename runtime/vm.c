@@ -124,8 +124,9 @@ static const char *subject_of(vm *m)
 /* Fill the location of a finding from fact node n. */
 static void locate(vm *m, finding *fd, const fnode *n)
 {
-    if (n && n->file != FNODE_NO_FILE && n->file < facts_file_count(m->facts)) {
-        fd->file = facts_file_name(m->facts, n->file);
+    const char *file = facts_node_file(m->facts, n);
+    if (file) {
+        fd->file = file;
         fd->line = n->line;
         fd->col = n->col;
     }

@@ -13,7 +13,7 @@ static const char *const known_keys[] = {"id", "control", "target", "reason", "a
 static const char *need_str(const facts *f, const fnode *e, const char *key, aip_error *err)
 {
     const fnode *v = fnode_get(e, key, strlen(key));
-    const char *file = facts_file_name(f, e->file);
+    const char *file = facts_node_file(f, e);
     if (!v) {
         aip_fail(err, file, e->line, e->col, "waiver has no `%s` (a waiver needs control, target, reason, "
                  "approved_by and expires)", key);

@@ -195,6 +195,35 @@ static void test_facts_builder_misuse(void **state)
 
 /* ---- merge --------------------------------------------------------------------- */
 
+/* Every node names its own file: a params store's ids start at
+ * FACTS_PARAMS_FILE, so a param value attached to the facts is located in the
+ * params file, not in the facts file of the same load position. */
+static void test_facts_node_file_params_store(void **state)
+{
+    (void)state;
+    aip_error err;
+    facts *f = facts_new(), *p = facts_new();
+    facts_set_first_file(p, FACTS_PARAMS_FILE);
+    assert_int_equal(load(f, "f.yaml", "a: 1\n", &err), 0);
+    assert_int_equal(load(p, "params.yaml", "limit: 10\n", &err), 0);
+    const fnode *a = fnode_get(facts_root(f), "a", 1);
+    const fnode *limit = fnode_get(facts_root(p), "limit", 5);
+    assert_non_null(a);
+    assert_non_null(limit);
+    assert_int_equal(limit->file, FACTS_PARAMS_FILE);
+    assert_string_equal(facts_node_file(f, a), "f.yaml");
+    assert_string_equal(facts_node_file(p, limit), "params.yaml");
+    assert_null(facts_node_file(f, limit));        /* not attached yet: unknown, never f.yaml */
+    assert_null(facts_node_file(p, a));
+    facts_set_params_store(f, p);
+    assert_string_equal(facts_node_file(f, limit), "params.yaml");
+    assert_string_equal(facts_node_file(f, a), "f.yaml");
+    assert_string_equal(facts_file_name(p, 0), "params.yaml");   /* positions stay 0-based */
+    assert_null(facts_node_file(f, NULL));
+    facts_free(f);
+    facts_free(p);
+}
+
 static void test_facts_merge_files(void **state)
 {
     (void)state;
@@ -708,6 +737,7 @@ int main(void)
         cmocka_unit_test(test_facts_builder_inline),
         cmocka_unit_test(test_facts_builder_misuse),
         cmocka_unit_test(test_facts_merge_files),
+        cmocka_unit_test(test_facts_node_file_params_store),
         cmocka_unit_test(test_facts_merge_conflict_message),
         cmocka_unit_test(test_facts_merge_equal_and_nested),
         cmocka_unit_test(test_facts_merge_into_list_without_index),
