@@ -113,7 +113,7 @@ static fnode *copy_node(arena *out, const fnode *n, unsigned depth, uint8_t *tru
 static void locate(const facts *f, const fnode *n, tval *tv)
 {
     const char *file = facts_node_file(f, n);
-    if (file) {
+    if (n && file) {
         tv->file = file;
         tv->line = n->line;
         tv->col = n->col;

@@ -125,7 +125,7 @@ static const char *subject_of(vm *m)
 static void locate(vm *m, finding *fd, const fnode *n)
 {
     const char *file = facts_node_file(m->facts, n);
-    if (file) {
+    if (n && file) {
         fd->file = file;
         fd->line = n->line;
         fd->col = n->col;
