@@ -12,6 +12,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/bundle.h"
+#include "runtime/vm.h"
 
 enum { EXIT_PASS = 0, EXIT_GATE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
 
@@ -81,6 +82,27 @@ int cli_limit_option(const char *cmd, const char *opt, cli_args *a, facts_limits
 
 /* Today's date (UTC) as days since 1970-01-01. */
 int64_t cli_today(void);
+/* --now DATE (YYYY-MM-DD) into *today, or today when now is NULL. 0, or the
+ * usage exit status after a message naming cmd. */
+int cli_parse_now(const char *cmd, const char *now, int64_t *today);
+
+/* What an evaluation reads besides its policy (aip eval, aip explain). */
+typedef struct cli_inputs {
+    const char *cmd;                    /* "eval", "explain": for messages */
+    const char *const *facts_files;     /* -f FILE, in order */
+    int nfacts;
+    const facts_limits *lim;            /* NULL: the defaults */
+    int steps_given;                    /* --max-steps given: keep the budget as set */
+    int novalidate;                     /* --no-validate */
+    const char *params_file;            /* --params FILE, or NULL */
+} cli_inputs;
+/* Load and merge the facts files (*f, the caller frees it), grow o's step
+ * budget with their size unless steps_given, check them against b's
+ * manifest rules unless novalidate, and load the params file into o (values
+ * in mem, store *pstore, the caller frees it; findings about a param are
+ * located in that file). 0, or the exit status after printing why. */
+int cli_load_inputs(const cli_inputs *in, const bundle *b, vm_options *o, facts **f, facts **pstore,
+                    arena *mem);
 /* Does stream f go to a terminal that wants colour (NO_COLOR unset)? */
 int cli_color(FILE *f);
 

@@ -13,7 +13,6 @@
 #include "cli/cli.h"
 #include "runtime/builtins.h"
 #include "runtime/outfile.h"
-#include "runtime/params.h"
 #include "runtime/report.h"
 #include "runtime/vm.h"
 #include "runtime/waivers.h"
@@ -218,50 +217,16 @@ int cmd_eval(int argc, char **argv)
         reqs[nreq].fmt = fmt;
         reqs[nreq++].path = out ? out : "-";
     }
-    if (now) {
-        if (strlen(now) != 10 || date_parse_days(now, 10, &o.today) != 0) {
-            rc = cli_usage("eval", "--now takes a date YYYY-MM-DD, not '%s'", now);
-            goto done;
-        }
-    } else {
-        o.today = cli_today();
-    }
+    if ((rc = cli_parse_now("eval", now, &o.today)) != 0)
+        goto done;
+    rc = EXIT_INPUT;
     b = cli_load_policy(srcs, nsrc);
     if (!b)
         goto done;
-    f = facts_new();
-    *facts_limits_of(f) = lim;
-    for (int i = 0; i < nfacts; i++)
-        if (facts_load_file(f, facts_files[i], FACTS_AUTO, &err) != 0) {
-            aip_error_print(&err, stderr);
-            goto done;
-        }
-    /* The step budget stops a runaway control, not a large inventory: unless
-     * --max-steps says otherwise, it grows with the input (1,000 steps per
-     * byte of facts, at least the 10 million default), since a control that
-     * relates entries to each other (reviews to systems, credentials across
-     * environments) does work that grows faster than the input. */
-    if (!steps_given && facts_input_bytes(f) > o.budget.max_steps / 1000)
-        o.budget.max_steps = (uint64_t)facts_input_bytes(f) * 1000;
-    if (!novalidate) {
-        int problems = cli_validate_facts(b, f, o.today);
-        if (problems != 0) {
-            if (problems > 0)
-                fprintf(stderr, "aip: the facts are not a valid manifest (%d problem%s); "
-                                "fix them, or evaluate anyway with --no-validate\n",
-                        problems, problems == 1 ? "" : "s");
-            rc = problems < 0 ? EXIT_INTERNAL : EXIT_INPUT;
-            goto done;
-        }
-    }
-    if (params_file) {
-        o.params = params_load(b, params_file, &pstore, &mem, &err);
-        if (!o.params) {
-            aip_error_print(&err, stderr);
-            goto done;
-        }
-        facts_set_params_store(f, pstore);   /* findings about a param name the params file */
-    }
+    cli_inputs in = {"eval", facts_files, nfacts, &lim, steps_given, novalidate, params_file};
+    if ((rc = cli_load_inputs(&in, b, &o, &f, &pstore, &mem)) != 0)
+        goto done;
+    rc = EXIT_INPUT;
     waiver *waivers = NULL;
     uint32_t nwaivers = 0;
     const char *waivers_sha = NULL;

@@ -17,7 +17,6 @@
 #include "lang/diag.h"
 #include "runtime/builtins.h"
 #include "runtime/explain.h"
-#include "runtime/params.h"
 #include "runtime/trace.h"
 #include "runtime/vm.h"
 
@@ -134,14 +133,9 @@ int cmd_explain(int argc, char **argv)
         rc = cli_usage("explain", "--format takes text or json, not '%s'", format);
         goto done;
     }
-    if (now) {
-        if (strlen(now) != 10 || date_parse_days(now, 10, &o.today) != 0) {
-            rc = cli_usage("explain", "--now takes a date YYYY-MM-DD, not '%s'", now);
-            goto done;
-        }
-    } else {
-        o.today = cli_today();
-    }
+    if ((rc = cli_parse_now("explain", now, &o.today)) != 0)
+        goto done;
+    rc = EXIT_INPUT;
     const char *control = pos_args[npos - 1];
     b = cli_load_policy(pos_args, npos - 1);
     if (!b)
@@ -154,35 +148,12 @@ int cmd_explain(int argc, char **argv)
             cli_usage("explain", "no control %s in the policy", control);
         goto done;
     }
-    f = facts_new();
-    for (int i = 0; i < nfacts; i++)
-        if (facts_load_file(f, facts_files[i], FACTS_AUTO, &err) != 0) {
-            aip_error_print(&err, stderr);
-            goto done;
-        }
-    if (facts_input_bytes(f) > o.budget.max_steps / 1000)   /* as aip eval does */
-        o.budget.max_steps = (uint64_t)facts_input_bytes(f) * 1000;
-    if (!novalidate) {
-        int problems = cli_validate_facts(b, f, o.today);
-        if (problems != 0) {
-            if (problems > 0)
-                fprintf(stderr, "aip: the facts are not a valid manifest (%d problem%s); "
-                                "fix them, or explain anyway with --no-validate\n",
-                        problems, problems == 1 ? "" : "s");
-            rc = problems < 0 ? EXIT_INTERNAL : EXIT_INPUT;
-            goto done;
-        }
-    }
+    cli_inputs in = {"explain", facts_files, nfacts, NULL, 0, novalidate, params_file};
+    if ((rc = cli_load_inputs(&in, b, &o, &f, &pstore, &mem)) != 0)
+        goto done;
+    rc = EXIT_INPUT;
     if (target && !check_target(f, target))
         goto done;
-    if (params_file) {
-        o.params = params_load(b, params_file, &pstore, &mem, &err);
-        if (!o.params) {
-            aip_error_print(&err, stderr);
-            goto done;
-        }
-        facts_set_params_store(f, pstore);   /* findings about a param name the params file */
-    }
     t = trace_new(b, f, TRACE_EXPLAIN, &mem);
     trace_set_target(t, target);
     o.explain = t;

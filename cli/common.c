@@ -11,6 +11,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/builtins.h"
+#include "runtime/params.h"
 #include "runtime/vm.h"
 
 void cli_args_init(cli_args *a, const char *cmd, int argc, char **argv)
@@ -220,4 +221,56 @@ int cli_validate_facts(const bundle *b, const facts *f, int64_t today)
     }
     eval_result_free(r);
     return broken ? -1 : problems;
+}
+
+int cli_parse_now(const char *cmd, const char *now, int64_t *today)
+{
+    if (!now) {
+        *today = cli_today();
+        return 0;
+    }
+    if (strlen(now) != 10 || date_parse_days(now, 10, today) != 0)
+        return cli_usage(cmd, "--now takes a date YYYY-MM-DD, not '%s'", now);
+    return 0;
+}
+
+int cli_load_inputs(const cli_inputs *in, const bundle *b, vm_options *o, facts **f, facts **pstore,
+                    arena *mem)
+{
+    aip_error err;
+    *f = facts_new();
+    if (in->lim)
+        *facts_limits_of(*f) = *in->lim;
+    for (int i = 0; i < in->nfacts; i++)
+        if (facts_load_file(*f, in->facts_files[i], FACTS_AUTO, &err) != 0) {
+            aip_error_print(&err, stderr);
+            return EXIT_INPUT;
+        }
+    /* The step budget stops a runaway control, not a large inventory: unless
+     * --max-steps says otherwise, it grows with the input (1,000 steps per
+     * byte of facts, at least the 10 million default), since a control that
+     * relates entries to each other (reviews to systems, credentials across
+     * environments) does work that grows faster than the input. */
+    if (!in->steps_given && facts_input_bytes(*f) > o->budget.max_steps / 1000)
+        o->budget.max_steps = (uint64_t)facts_input_bytes(*f) * 1000;
+    if (!in->novalidate) {
+        int problems = cli_validate_facts(b, *f, o->today);
+        if (problems != 0) {
+            if (problems > 0)
+                fprintf(stderr, "aip: the facts are not a valid manifest (%d problem%s); "
+                                "fix them, or %s anyway with --no-validate\n",
+                        problems, problems == 1 ? "" : "s",
+                        strcmp(in->cmd, "eval") == 0 ? "evaluate" : in->cmd);
+            return problems < 0 ? EXIT_INTERNAL : EXIT_INPUT;
+        }
+    }
+    if (in->params_file) {
+        o->params = params_load(b, in->params_file, pstore, mem, &err);
+        if (!o->params) {
+            aip_error_print(&err, stderr);
+            return EXIT_INPUT;
+        }
+        facts_set_params_store(*f, *pstore);   /* findings about a param name the params file */
+    }
+    return 0;
 }
