@@ -6,23 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Policy line of pc from the bundle's line table (last entry at or before pc). */
-static void line_of(const bundle *b, uint32_t pc, const char **file, uint32_t *line)
-{
-    uint32_t lo = 0, hi = b->lines.n;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (b->lines.v[mid].pc <= pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo) {
-        *file = b->strs.v[b->lines.v[lo - 1].file];
-        *line = b->lines.v[lo - 1].line;
-    }
-}
-
 /* Append the REQUIRE and ATTEST instructions of control block c to cc. */
 static void add_checks(const bundle *b, const bc_control *c, cov_control *cc)
 {
@@ -45,7 +28,7 @@ static void add_checks(const bundle *b, const bc_control *c, cov_control *cc)
             k->attest = 1;
             k->file = b->strs.v[c->file];
             k->line = c->line;
-            line_of(b, pc, &k->file, &k->line);
+            bundle_policy_line(b, pc, &k->file, &k->line);
             k->text = "";
         }
     }

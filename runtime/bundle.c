@@ -688,3 +688,21 @@ int bundle_materialize(bundle *b, aip_error *err)
     }
     return 0;
 }
+
+void bundle_policy_line(const bundle *b, uint32_t pc, const char **file, uint32_t *line)
+{
+    *file = NULL;
+    *line = 0;
+    uint32_t lo = 0, hi = b->lines.n;
+    while (lo < hi) {     /* last entry with entry.pc <= pc */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (b->lines.v[mid].pc <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo) {
+        *file = b->strs.v[b->lines.v[lo - 1].file];
+        *line = b->lines.v[lo - 1].line;
+    }
+}

@@ -170,6 +170,9 @@ int bundle_materialize(bundle *b, aip_error *err);
 
 /* Value of a META key, or NULL. */
 const char *bundle_meta(const bundle *b, const char *key);
+/* The policy file and line of the code at pc, from the line table (its last
+ * entry at or before pc); NULL and 0 when pc precedes every entry. */
+void bundle_policy_line(const bundle *b, uint32_t pc, const char **file, uint32_t *line);
 
 /* Grow helper for BC_VEC. */
 #define BC_PUSH(vec, item)                                   \

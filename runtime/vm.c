@@ -88,25 +88,6 @@ static const char *res_strdup(vm *m, const char *s)
     return p;
 }
 
-/* Line of the policy source for pc, from the line table. */
-static void policy_line(const bundle *b, uint32_t pc, const char **file, uint32_t *line)
-{
-    *file = NULL;
-    *line = 0;
-    uint32_t lo = 0, hi = b->lines.n;
-    while (lo < hi) {     /* last entry with entry.pc <= pc */
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (b->lines.v[mid].pc <= pc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo) {
-        *file = b->strs.v[b->lines.v[lo - 1].file];
-        *line = b->lines.v[lo - 1].line;
-    }
-}
-
 /* The id of the outermost open scope element that has one, or NULL. */
 static const char *subject_of(vm *m)
 {
@@ -1245,7 +1226,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
         if (rc != 0) {
             const char *pf;
             uint32_t pl;
-            policy_line(b, m.err_pc, &pf, &pl);
+            bundle_policy_line(b, m.err_pc, &pf, &pl);
             cr->error = pf ? arena_printf(&r->mem, "%s (at %s:%u)", m.errmsg, pf, pl)
                            : arena_strdup(&r->mem, m.errmsg);
         }
