@@ -93,30 +93,10 @@ static int fmt_walk(const char *dir, fmt_paths *out, unsigned depth)
 /* Standard input as a source named <stdin>; NULL after a message. */
 static src_file *fmt_read_stdin(void)
 {
-    size_t len = 0, cap = 4096;
-    char *buf = aip_xmalloc(cap);
-    for (;;) {
-        if (cap - len < 2) {
-            if (cap > (size_t)UINT32_MAX) {
-                fputs("aip fmt: <stdin>: the input is too large\n", stderr);
-                aip_free(buf);
-                return NULL;
-            }
-            cap *= 2;
-            buf = aip_xrealloc(buf, cap);
-        }
-        size_t got = fread(buf + len, 1, cap - len - 1, stdin);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(stdin)) {
-        fputs("aip fmt: <stdin>: read error\n", stderr);
-        aip_free(buf);
-        return NULL;
-    }
-    src_file *s = src_from_string("<stdin>", buf, len);
-    aip_free(buf);
+    char err[512];
+    src_file *s = src_read(stdin, "<stdin>", err, sizeof err);
+    if (!s)
+        fprintf(stderr, "aip fmt: %s\n", err);
     return s;
 }
 

@@ -67,21 +67,15 @@ src_file *src_from_string(const char *name, const char *text, size_t len)
     return src_adopt(name, copy, len);
 }
 
-src_file *src_load(const char *path, char *err, size_t errlen)
+src_file *src_read(FILE *f, const char *name, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-        return NULL;
-    }
     size_t len = 0, cap = 4096;
     char *buf = aip_xmalloc(cap);
     for (;;) {
         if (cap - len < 2) {
             if (cap > (size_t)UINT32_MAX) {
-                snprintf(err, errlen, "cannot read %s: the file is too large", path);
+                snprintf(err, errlen, "cannot read %s: the file is too large", name);
                 aip_free(buf);
-                fclose(f);
                 return NULL;
             }
             cap *= 2;
@@ -94,19 +88,29 @@ src_file *src_load(const char *path, char *err, size_t errlen)
     }
     if (ferror(f)) {
         int e = errno;
-        snprintf(err, errlen, "cannot read %s: %s", path, e ? strerror(e) : "read error");
+        snprintf(err, errlen, "cannot read %s: %s", name, e ? strerror(e) : "read error");
         aip_free(buf);
-        fclose(f);
         return NULL;
     }
-    fclose(f);
     if (len >= (size_t)UINT32_MAX) {
-        snprintf(err, errlen, "cannot read %s: the file is too large", path);
+        snprintf(err, errlen, "cannot read %s: the file is too large", name);
         aip_free(buf);
         return NULL;
     }
     buf[len] = '\0';
-    return src_adopt(path, buf, len);
+    return src_adopt(name, buf, len);
+}
+
+src_file *src_load(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    src_file *s = src_read(f, path, err, errlen);
+    fclose(f);
+    return s;
 }
 
 void src_free(src_file *s)

@@ -29,6 +29,8 @@ typedef struct src_file {
 /* Read path into a new src_file. On failure returns NULL and writes a
  * message (naming the path and the reason) into err. */
 src_file *src_load(const char *path, char *err, size_t errlen);
+/* The same, reading stream f to its end; name names the source. */
+src_file *src_read(FILE *f, const char *name, char *err, size_t errlen);
 /* Copy text[0..len) into a new src_file named name. Never fails. */
 src_file *src_from_string(const char *name, const char *text, size_t len);
 void src_free(src_file *s);

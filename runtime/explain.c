@@ -86,16 +86,20 @@ static void text_item(FILE *out, const because_item *it)
     putc('\n', out);
 }
 
+/* What node n shows as its expression: its source text, or for an element
+ * of a quantifier (no debug entry) the element's name, written into name. */
+static const char *node_expr(const ectx *c, const tnode *n, const tnode *parent, char *name, size_t size)
+{
+    if (n->expr != BC_NO_EXPR)
+        return expr_text(c->b, n->expr);
+    element_name(c->b, parent, name, size);
+    return name;
+}
+
 static void text_tree(ectx *c, const tnode *n, const tnode *parent, unsigned level, unsigned depth)
 {
     char name[64];
-    const char *expr;
-    if (n->expr == BC_NO_EXPR) {
-        element_name(c->b, parent, name, sizeof name);
-        expr = name;
-    } else {
-        expr = expr_text(c->b, n->expr);
-    }
+    const char *expr = node_expr(c, n, parent, name, sizeof name);
     because_item it = item_of(expr, &n->v);
     indent(c->out, level);
     text_item(c->out, &it);
@@ -211,13 +215,7 @@ static void json_tree(ectx *c, const tnode *n, const tnode *parent, unsigned dep
 {
     jw *w = &c->w;
     char name[64];
-    const char *expr;
-    if (n->expr == BC_NO_EXPR) {
-        element_name(c->b, parent, name, sizeof name);
-        expr = name;
-    } else {
-        expr = expr_text(c->b, n->expr);
-    }
+    const char *expr = node_expr(c, n, parent, name, sizeof name);
     because_item it = item_of(expr, &n->v);
     jw_object_begin(w);
     jw_member_string(w, "kind", n->expr == BC_NO_EXPR ? "element" : "expr");
