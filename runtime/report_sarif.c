@@ -67,6 +67,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/because.h"
 #include "runtime/digest.h"
 #include "runtime/json_out.h"
 #include "runtime/version.h"
@@ -1009,17 +1010,28 @@ static void write_result(ctx *x, const control_result *c, uint32_t ci, const fin
     jw_member_string(w, "kind", violation ? "fail" : "open");
     jw_member_string(w, "level", violation ? level_of(c) : "none");
 
+    /* The message, then the finding's "because" (the deciding values, as in
+     * the text report) on a second line, so a reader of code scanning sees
+     * why without the JSON report. */
     jw_key(w, "message");
     jw_object_begin(w);
-    if (f->message && f->message[0]) {
-        jw_member_string(w, "text", f->message);
-    } else {
-        sbuf *s = &x->tmp;
-        sb_clear(s);
+    sbuf *s = &x->tmp;
+    sb_clear(s);
+    if (f->message && f->message[0])
+        sb_puts(s, f->message);
+    else
         sb_printf(s, "%s: %s", str_or(c->id, ""), violation ? "a requirement does not hold" : "missing evidence");
-        jw_key(w, "text");
-        jw_stringn(w, s->p, s->n);
+    for (uint32_t i = 0; i < f->nbecause; i++) {
+        const because_item *it = &f->because[i];
+        char item[512];
+        because_item_text(it, item, sizeof item);
+        sb_puts(s, i ? "; " : "\nbecause: ");
+        sb_puts(s, item);
+        if (it->file)
+            sb_printf(s, " (at %s:%u:%u)", it->file, (unsigned)it->line, (unsigned)it->col);
     }
+    jw_key(w, "text");
+    jw_stringn(w, s->p, s->n);
     jw_object_end(w);
 
     /* The fact; else the policy statement; else the control block; else the

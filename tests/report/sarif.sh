@@ -139,7 +139,16 @@ for (const [ci, c] of rep.controls.entries()) {
     if (!res || res.ruleId !== c.id) { err(`${c.id}: result ${k - 1} is not its finding`); continue; }
     const want = f.kind === 'violation' ? ['fail', c.enforce === 'mandatory' ? 'error' : 'warning'] : ['open', 'none'];
     if (res.kind !== want[0] || res.level !== want[1]) err(`${c.id}: ${f.kind} as ${res.kind}/${res.level}, want ${want.join('/')}`);
-    if (res.message.text !== f.message) err(`${c.id}: message differs: ${res.message.text}`);
+    const [head, why] = res.message.text.split('\nbecause: ');
+    if (head !== f.message) err(`${c.id}: message differs: ${res.message.text}`);
+    const bc = f.because || [];
+    if (!!why !== bc.length > 0) err(`${c.id}: because in SARIF ${JSON.stringify(why)}, ${bc.length} items in the JSON report`);
+    let at = 0;   /* each deciding expression appears, in order */
+    for (const b of bc) {
+      const i = (why || '').indexOf(b.expr, at);
+      if (i < 0) { err(`${c.id}: because item '${b.expr}' is not in the SARIF message`); break; }
+      at = i + b.expr.length;
+    }
     const reg = ((res.locations || [])[0] || { physicalLocation: {} }).physicalLocation.region || {};
     const line = f.location ? f.location.line : (f.policy_location || {}).line;
     if (reg.startLine !== line) err(`${c.id}: startLine ${reg.startLine}, the JSON report says ${line}`);
