@@ -37,6 +37,7 @@
 
 #include <string.h>
 
+#include "runtime/because.h"
 #include "runtime/version.h"
 
 /* Verdicts in the order reports list them (docs/report-json.md). */
@@ -466,6 +467,7 @@ static const char STYLE[] =
 ".kind.violation{color:var(--fail)}.kind.missing_evidence{color:var(--unknown)}\n"
 ".sub{display:block;color:var(--muted);font-size:12px}\n"
 ".waiver-note{display:block;margin-top:3px;font-size:13px;color:var(--waived)}\n"
+".because{display:block;margin-top:3px;font-size:13px}\n"
 ".errbox{margin:8px 0 0;padding:6px 10px;border:1px solid var(--error-bg);border-radius:4px;background:#fbeaf2}\n"
 ".ctl-waivers{margin:8px 0 0;font-size:14px;padding-left:20px}\n"
 "details.help{margin:8px 0 0;font-size:14px}\n"
@@ -839,6 +841,21 @@ static void write_finding(FILE *out, const finding *f)
     fputs("<span class=\"msg\">", out);
     esc_or(out, f->message, "<span class=\"none\">no message</span>");
     fputs("</span>", out);
+    for (uint32_t i = 0; i < f->nbecause; i++) {   /* the deciding values (docs/explain.md) */
+        const because_item *it = &f->because[i];
+        char item[512];
+        because_item_text(it, item, sizeof item);
+        fputs(i ? "; " : "<span class=\"because\">because: ", out);
+        fputs("<code>", out);
+        esc(out, item);
+        fputs("</code>", out);
+        if (it->file) {
+            fputs(" at ", out);
+            location(out, it->file, it->line, it->col);
+        }
+        if (i + 1 == f->nbecause)
+            fputs("</span>", out);
+    }
     if (f->waived_by) {
         const waiver *w = f->waived_by;
         fputs("<span class=\"waiver-note\">Accepted by waiver <strong>", out);

@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/because.h"
 #include "runtime/version.h"
 
 enum { MD_DEFAULT_MAX = 60000, MD_FIELD_MAX = 1000 };
@@ -382,6 +383,24 @@ static void md_finding(md *w, const finding *f, const char *indent, int brief)
             md_text(w, f->policy_file);
             if (f->policy_line)
                 md_printf(w, ":%u", (unsigned)f->policy_line);
+        }
+        md_puts(w, "\n");
+    }
+    if (f->nbecause && !brief) {   /* the deciding values (docs/explain.md) */
+        md_puts(w, indent);
+        md_puts(w, "  because: ");
+        for (uint32_t i = 0; i < f->nbecause; i++) {
+            const because_item *it = &f->because[i];
+            char item[512];
+            because_item_text(it, item, sizeof item);
+            if (i)
+                md_puts(w, "; ");
+            md_text(w, item);
+            if (it->file) {
+                md_puts(w, " (at ");
+                md_text(w, it->file);
+                md_printf(w, ":%u:%u)", (unsigned)it->line, (unsigned)it->col);
+            }
         }
         md_puts(w, "\n");
     }
