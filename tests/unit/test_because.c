@@ -12,40 +12,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compile_src.h"
+#include "eval_src.h"
 #include "runtime/because.h"
 #include "runtime/builtins.h"
 #include "runtime/vm.h"
 
-typedef struct run {
-    bundle *b;
-    facts *f;
-    eval_result *r;
-} run;
-
 static run eval_with(const char *policy, const char *yaml, int because)
 {
-    run x = {0};
-    x.b = compile_src("t.aip", policy, 1, NULL);
-    assert_non_null(x.b);
-    x.f = facts_new();
-    aip_error err;
-    if (facts_load_buffer(x.f, "f.yaml", yaml, strlen(yaml), FACTS_YAML, &err) != 0)
-        fail_msg("facts: %s", err.msg);
     vm_options o;
     vm_options_default(&o);
     date_parse_days("2026-11-27", 10, &o.today);
     o.because = because;
-    x.r = vm_eval(x.b, x.f, &o, &err);
-    assert_non_null(x.r);
-    return x;
+    return eval_src(policy, yaml, &o);
 }
 
 static void done(run *x)
 {
-    eval_result_free(x->r);
-    facts_free(x->f);
-    bundle_free(x->b);
+    eval_src_done(x);
 }
 
 /* Finding k of the only control, its because items as lines
