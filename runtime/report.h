@@ -20,11 +20,15 @@
 #include <stdio.h>
 
 #include "runtime/bundle.h"
+#include "runtime/json_out.h"
 #include "runtime/result.h"
 
 /* The JSON report (docs/report-json.md): deterministic, pretty-printed,
  * ending in a newline. b may be NULL (evidence and maps are then empty). */
 int report_json(FILE *out, const eval_result *r, const bundle *b);
+/* Its "waivers" member: {"file", "sha256", "entries": [...]} or null (the
+ * SARIF report's run properties carry the same). */
+void report_json_waivers(jw *w, const eval_result *r);
 
 /* The text report for a person at a terminal: one line per control, its
  * findings under it, a summary line. ANSI colour when color != 0. Text that

@@ -69,8 +69,7 @@ static void write_params(jw *w, const eval_result *r)
     jw_object_end(w);
 }
 
-/* "waivers": {"file", "sha256", "entries": [...]} or null. */
-static void write_waivers(jw *w, const eval_result *r)
+void report_json_waivers(jw *w, const eval_result *r)
 {
     jw_key(w, "waivers");
     if (!r->waivers_file) {
@@ -240,7 +239,7 @@ int report_json(FILE *out, const eval_result *r, const bundle *b)
     write_bundle(&w, r, b);
     write_facts(&w, r);
     write_params(&w, r);
-    write_waivers(&w, r);
+    report_json_waivers(&w, r);
     jw_member_string(&w, "evaluated_at", r->evaluated_at);
     jw_member_string(&w, "profile", r->profile);
     jw_member_string(&w, "fail_on", r->fail_on ? r->fail_on : "mandatory");

@@ -1223,43 +1223,6 @@ static void write_sources(jw *w, const bundle *b)
     jw_array_end(w);
 }
 
-/* "waivers": the file, its hash and every entry with its status, as in the
- * JSON report; null when no waivers file was given. */
-static void write_waivers(jw *w, const eval_result *r)
-{
-    jw_key(w, "waivers");
-    if (!r->waivers_file) {
-        jw_null(w);
-        return;
-    }
-    jw_object_begin(w);
-    jw_member_string(w, "file", r->waivers_file);
-    jw_member_string(w, "sha256", r->waivers_sha256);
-    jw_key(w, "entries");
-    jw_array_begin(w);
-    for (uint32_t i = 0; r->waivers && i < r->nwaivers; i++) {
-        const waiver *wv = &r->waivers[i];
-        jw_object_begin(w);
-        jw_member_string(w, "id", wv->id);
-        jw_member_string(w, "control", wv->control);
-        jw_member_string(w, "target", wv->target);
-        jw_member_string(w, "reason", wv->reason);
-        jw_member_string(w, "approved_by", wv->approved_by);
-        jw_member_string(w, "expires", wv->expires);
-        jw_member_string(w, "status", waiver_status_name(wv->status));
-        jw_member_int(w, "matched", wv->matched);
-        jw_key(w, "location");
-        jw_object_begin(w);
-        jw_member_string(w, "file", wv->file);
-        jw_member_int(w, "line", wv->line);
-        jw_member_int(w, "column", wv->col);
-        jw_object_end(w);
-        jw_object_end(w);
-    }
-    jw_array_end(w);
-    jw_object_end(w);
-}
-
 static void write_properties(ctx *x)
 {
     jw *w = &x->w;
@@ -1287,7 +1250,7 @@ static void write_properties(ctx *x)
     }
     jw_array_end(w);
     file_sha(w, "params", r->params_file, r->params_sha256);
-    write_waivers(w, r);
+    report_json_waivers(w, r);   /* as in the JSON report */
     jw_member_string(w, "evaluated_at", r->evaluated_at);
     jw_member_string(w, "profile", r->profile);
     jw_member_string(w, "fail_on", r->fail_on ? r->fail_on : "mandatory");
