@@ -136,7 +136,9 @@ void because_copy_value(arena *out, const facts *f, val v, tval *tv)
             buf[0] = '\0';
             if (anchor && anchor->file != FNODE_NO_FILE)
                 fnode_path(anchor, buf, sizeof buf);
-            const char *missing = u && u->missing ? u->missing : "";
+            const char *missing = val_undef_missing(out, u);
+            if (!missing)
+                missing = "";
             if (!buf[0] && missing[0] == '.')
                 missing++;
             tv->why = buf[0] || missing[0] ? arena_printf(out, "%s%s is missing", buf, missing)

@@ -63,6 +63,7 @@ void bundle_free(bundle *b)
     free(b->profile_refs.v);
     free(b->meta.v);
     free(b->kvals);
+    free(b->khash);
     if (b->intern) {
         free(b->intern->slots);
         free(b->intern);
@@ -611,6 +612,7 @@ bundle *bundle_read_file(const char *path, aip_error *err)
 int bundle_materialize(bundle *b, aip_error *err)
 {
     b->kvals = aip_xcalloc(b->consts.n ? b->consts.n : 1, sizeof *b->kvals);
+    b->khash = aip_xcalloc(b->consts.n ? b->consts.n : 1, sizeof *b->khash);
     for (uint32_t i = 0; i < b->consts.n; i++) {
         const bc_const *k = &b->consts.v[i];
         val v = val_null();
@@ -621,7 +623,10 @@ int bundle_materialize(bundle *b, aip_error *err)
         case BC_K_INT: v = val_int(k->u.i); break;
         case BC_K_DURATION: v = val_duration(k->u.i); break;
         case BC_K_DOUBLE: v = val_double(k->u.d); break;
-        case BC_K_STR: v = val_str(b->strs.v[k->u.str], b->str_lens.v[k->u.str]); break;
+        case BC_K_STR:
+            v = val_str(b->strs.v[k->u.str], b->str_lens.v[k->u.str]);
+            b->khash[i] = fnode_key_hash(v.u.s, v.n);
+            break;
         case BC_K_LIST: case BC_K_MAP: {
             int is_map = k->tag == BC_K_MAP;
             fnode *node = fnode_new(&b->mem, is_map ? FN_MAP : FN_LIST);

@@ -134,6 +134,8 @@ typedef struct bundle {
     BC_VEC(bc_expr) exprs;         /* debug information; may be empty */
 
     val *kvals;                    /* reader: constants as values (nconsts) */
+    uint32_t *khash;               /* reader: fnode_key_hash of each string constant (else 0),
+                                      so a field access does not hash its key every time */
     struct bundle_intern *intern;  /* writer: string index by content (bundle.c) */
     unsigned char sha256[32];      /* hash of the serialized bytes (whole file) */
     char sha256_hex[65];

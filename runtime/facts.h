@@ -143,6 +143,9 @@ uint32_t fnode_key_hash(const char *key, size_t key_len);
 
 /* Lookups. All return NULL when absent (or when n is not of the right kind). */
 const fnode *fnode_get(const fnode *map, const char *key, size_t key_len);
+/* fnode_get with the key's hash already known (hash == fnode_key_hash(key,
+ * key_len)): the VM hashes its constant keys once, when the bundle loads. */
+const fnode *fnode_get_hashed(const fnode *map, const char *key, size_t key_len, uint32_t hash);
 const fnode *fnode_at(const fnode *list, int64_t i);
 /* Entry of a list whose `id` equals id (through the index; NULL if the list
  * has no index or no such entry). */

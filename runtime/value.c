@@ -69,7 +69,8 @@ const char *val_kind_name(val_kind k)
 }
 
 /* Returned when the arena cannot hold a reason: still undefined, still says why. */
-static const undef_info undef_oom = { NULL, NULL, "out of memory while recording why a value is undefined" };
+static const undef_info undef_oom = { NULL, NULL, "out of memory while recording why a value is undefined",
+                                       NULL, NULL, 0, UNDEF_STEP_NONE, 0 };
 
 /* Undefined with a formatted reason stored in mem, anchored at origin. When
  * mem is exhausted the reason is a static "out of memory" one: never fails. */
@@ -94,8 +95,8 @@ val val_undef_reason(arena *mem, const fnode *origin, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, (size_t)n + 1, fmt, ap);
     va_end(ap);
+    memset(why, 0, sizeof *why);
     why->anchor = origin;
-    why->missing = NULL;
     why->reason = reason;
     return val_undef(why);
 }
@@ -260,6 +261,67 @@ static void sb_put(sbuf *b, const char *s, size_t n)
 static void sb_puts(sbuf *b, const char *s)
 {
     sb_put(b, s, strlen(s));
+}
+
+/* ---- missing paths of undefined values ------------------------------------ */
+
+static int is_ident(const char *s, size_t n)
+{
+    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
+              (s[i] >= '0' && s[i] <= '9')))
+            return 0;
+    return 1;
+}
+
+/* Steps of a chain longer than this are not written (a chain grows by one
+ * step per path operation on an undefined value, so this is never reached
+ * by a real path). */
+enum { UNDEF_MAX_STEPS = 1024, UNDEF_STEP_BYTES = 511 };
+
+const char *val_undef_missing(arena *mem, const undef_info *u)
+{
+    const undef_info *chain[UNDEF_MAX_STEPS];
+    size_t n = 0;
+    for (const undef_info *x = u; x && n < UNDEF_MAX_STEPS; x = x->prev)
+        chain[n++] = x;
+    sbuf b = {0};
+    while (n-- > 0) {
+        const undef_info *x = chain[n];
+        if (x->missing)
+            sb_puts(&b, x->missing);
+        char step[UNDEF_STEP_BYTES + 1];
+        int len = 0;
+        size_t klen = x->key ? strnlen(x->key, x->key_len) : 0;
+        switch ((undef_step)x->step) {
+        case UNDEF_STEP_NONE:
+            break;
+        case UNDEF_STEP_FIELD:
+            if (is_ident(x->key, x->key_len)) {
+                len = snprintf(step, sizeof step, ".%.*s", (int)klen, x->key);
+                break;
+            }
+            /* fall through */
+        case UNDEF_STEP_ID:
+            len = snprintf(step, sizeof step, "[\"%.*s\"]", (int)klen, x->key);
+            break;
+        case UNDEF_STEP_INDEX:
+            len = snprintf(step, sizeof step, "[%" PRId64 "]", x->index);
+            break;
+        }
+        if (len > 0)
+            sb_put(&b, step, (size_t)len < sizeof step ? (size_t)len : sizeof step - 1);
+    }
+    char *out = arena_alloc(mem, b.len + 1);
+    if (out) {
+        if (b.len)
+            memcpy(out, b.p, b.len);
+        out[b.len] = '\0';
+    }
+    aip_free(b.p);
+    return out;
 }
 
 /* s as a JSON string literal: quotes, backslash, control characters escaped;

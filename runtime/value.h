@@ -38,10 +38,26 @@ typedef enum val_kind {
     VAL_ITER        /* u.node being iterated, n = next position (VM only) */
 } val_kind;
 
+/* How the last step of a missing path is written (undef_info.step). */
+typedef enum undef_step {
+    UNDEF_STEP_NONE,       /* no step of its own */
+    UNDEF_STEP_FIELD,      /* .key, or ["key"] when key is not an identifier */
+    UNDEF_STEP_ID,         /* ["key"]: an id looked up in a list */
+    UNDEF_STEP_INDEX       /* [index] */
+} undef_step;
+
+/* Why a value is undefined. The missing path is kept as steps and written out
+ * only when a finding or an explanation needs it (val_undef_missing): most
+ * undefined values are dropped by `??` or `exists` unread. */
 typedef struct undef_info {
     const fnode *anchor;   /* nearest existing fact, or NULL */
-    const char *missing;   /* path suffix that was missing (".a.b", "[3]", "[\"id\"]"), or NULL */
+    const char *missing;   /* path suffix written out (".a.b", "[3]", "[\"id\"]"), or NULL */
     const char *reason;    /* why it is undefined (type mismatch, bad date), or NULL */
+    const struct undef_info *prev;  /* the steps before this one (same anchor), or NULL */
+    const char *key;       /* UNDEF_STEP_FIELD/ID: the key, key_len bytes (not owned) */
+    uint32_t key_len;
+    uint8_t step;          /* undef_step; the path is prev's, then missing, then this step */
+    int64_t index;         /* UNDEF_STEP_INDEX */
 } undef_info;
 
 typedef struct val {
@@ -88,6 +104,11 @@ static inline int val_is_num(val v) { return v.kind == VAL_INT || v.kind == VAL_
 val val_from_node(const fnode *n);
 /* "undefined", "null", "bool", "int", "double", "string", "duration", "list", "map". */
 const char *val_kind_name(val_kind k);
+/* The missing path suffix of u (".a.b[3]"), written into mem; "" when u has
+ * none (NULL u included). Each step is cut at 511 bytes, and a key at its first
+ * NUL. NULL only when mem is exhausted. */
+const char *val_undef_missing(arena *mem, const undef_info *u);
+
 /* A new undefined value whose reason is printf-formatted into mem. */
 val val_undef_reason(arena *mem, const fnode *origin, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -154,7 +154,11 @@ static const char *undef_path(vm *m, const undef_info *u, const fnode *fallback)
         fnode_path(anchor, buf, sizeof buf);
     else
         buf[0] = '\0';
-    const char *missing = u && u->missing ? u->missing : "";
+    const char *missing = val_undef_missing(&m->res->mem, u);
+    if (!missing) {
+        fputs("aip: internal error: out of memory\n", stderr);
+        exit(3);
+    }
     size_t bl = strlen(buf);
     if (bl == 0 && missing[0] == '.')
         missing++;
@@ -213,32 +217,23 @@ static int rt_error(vm *m, const char *fmt, ...)
     return -1;
 }
 
-/* Undefined with a missing suffix appended to v's (v undefined or defined). */
-static val undef_suffix(vm *m, val v, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static val undef_suffix(vm *m, val v, const char *fmt, ...)
+/* Undefined with one more missing step after v's path (v undefined or
+ * defined). The step is recorded, not written out (val_undef_missing). */
+static val undef_step_after(vm *m, val v, undef_step step, const char *key, uint32_t klen, int64_t index)
 {
-    char suffix[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(suffix, sizeof suffix, fmt, ap);
-    va_end(ap);
+    const undef_info *old = v.kind == VAL_UNDEF ? v.u.undef : NULL;
+    if (old && old->reason)   /* a reason says more than a longer path */
+        return val_undef(old);
     undef_info *u = arena_alloc(&m->eval, sizeof *u);
     if (!u)
         return val_undef(NULL);
-    if (v.kind == VAL_UNDEF) {
-        const undef_info *old = v.u.undef;
-        if (old && old->reason) {   /* a reason says more than a longer path */
-            *u = *old;
-            return val_undef(u);
-        }
-        u->anchor = old ? old->anchor : v.origin;
-        u->missing = arena_printf(&m->eval, "%s%s", old && old->missing ? old->missing : "", suffix);
-        u->reason = NULL;
-    } else {
-        u->anchor = v.origin;
-        u->missing = arena_strdup(&m->eval, suffix);
-        u->reason = NULL;
-    }
+    memset(u, 0, sizeof *u);
+    u->anchor = old ? old->anchor : v.origin;
+    u->prev = old;
+    u->step = (uint8_t)step;
+    u->key = key;
+    u->key_len = klen;
+    u->index = index;
     return val_undef(u);
 }
 
@@ -253,8 +248,8 @@ static val undef_reason(vm *m, const fnode *origin, const char *fmt, ...)
     undef_info *u = arena_alloc(&m->eval, sizeof *u);
     if (!u)
         return val_undef(NULL);
+    memset(u, 0, sizeof *u);
     u->anchor = origin;
-    u->missing = NULL;
     u->reason = arena_strdup(&m->eval, msg);
     return val_undef(u);
 }
@@ -265,28 +260,16 @@ static const fnode *pick_origin(val a, val b)
 }
 
 /* Is key a plain identifier (so a path can say .key)? */
-static int is_ident(const char *s, size_t n)
-{
-    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
-              (s[i] >= '0' && s[i] <= '9')))
-            return 0;
-    return 1;
-}
-
-/* v.key for FIELD and string-keyed INDEX on a map. */
-static val get_key(vm *m, val v, const char *key, uint32_t klen)
+/* v.key for FIELD and string-keyed INDEX on a map; hash is fnode_key_hash of
+ * the key. */
+static val get_key(vm *m, val v, const char *key, uint32_t klen, uint32_t hash)
 {
     if (v.kind == VAL_MAP) {
-        const fnode *n = fnode_get(v.u.node, key, klen);
+        const fnode *n = fnode_get_hashed(v.u.node, key, klen, hash);
         if (n)
             return val_from_node(n);
     }
-    if (is_ident(key, klen))
-        return undef_suffix(m, v, ".%s", key);
-    return undef_suffix(m, v, "[\"%s\"]", key);
+    return undef_step_after(m, v, UNDEF_STEP_FIELD, key, klen, 0);
 }
 
 static val do_index(vm *m, val v, val k)
@@ -296,26 +279,26 @@ static val do_index(vm *m, val v, val k)
     if (v.kind == VAL_LIST) {
         if (k.kind == VAL_INT) {
             const fnode *n = fnode_at(v.u.node, k.u.i);
-            return n ? val_from_node(n) : undef_suffix(m, v, "[%" PRId64 "]", k.u.i);
+            return n ? val_from_node(n) : undef_step_after(m, v, UNDEF_STEP_INDEX, NULL, 0, k.u.i);
         }
         if (k.kind == VAL_STR) {
             if (v.u.node->n && !v.u.node->idx)
                 return undef_reason(m, v.origin, "cannot look up \"%s\": the list has entries without an id", k.u.s);
             const fnode *n = fnode_by_id(v.u.node, k.u.s, k.n);
-            return n ? val_from_node(n) : undef_suffix(m, v, "[\"%s\"]", k.u.s);
+            return n ? val_from_node(n) : undef_step_after(m, v, UNDEF_STEP_ID, k.u.s, k.n, 0);
         }
         return undef_reason(m, v.origin, "cannot index a list with %s", val_kind_name((val_kind)k.kind));
     }
     if (v.kind == VAL_MAP || v.kind == VAL_UNDEF || v.kind == VAL_NULL) {
         if (k.kind == VAL_STR)
-            return get_key(m, v, k.u.s, k.n);
+            return get_key(m, v, k.u.s, k.n, fnode_key_hash(k.u.s, k.n));
         if (v.kind == VAL_UNDEF)
             return v;
         return undef_reason(m, v.origin, "cannot index a %s with %s", val_kind_name((val_kind)v.kind),
                             val_kind_name((val_kind)k.kind));
     }
     if (k.kind == VAL_STR)
-        return get_key(m, v, k.u.s, k.n);
+        return get_key(m, v, k.u.s, k.n, fnode_key_hash(k.u.s, k.n));
     return undef_reason(m, v.origin, "cannot index a %s", val_kind_name((val_kind)v.kind));
 }
 
@@ -729,7 +712,7 @@ static int vm_run(vm *m, uint32_t fi)
             break;
         case OP_FIELD: {
             val v = POP();
-            PUSH(get_key(m, v, b->kvals[a].u.s, b->kvals[a].n));
+            PUSH(get_key(m, v, b->kvals[a].u.s, b->kvals[a].n, b->khash[a]));
             break;
         }
         case OP_INDEX: {

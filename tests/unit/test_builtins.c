@@ -194,8 +194,8 @@ static void test_builtins_undefined_propagates(void **state)
 {
     (void)state;
     fnode *anchor = mk_map(0);
-    const undef_info why = {anchor, ".rotation.last_rotated", NULL};
-    const undef_info why2 = {NULL, NULL, "second"};
+    const undef_info why = {.anchor = anchor, .missing = ".rotation.last_rotated"};
+    const undef_info why2 = {.reason = "second"};
     val good[] = {S("x"), S("y"), S("z")};
     for (int i = 0; aip_builtins[i].name; i++) {
         const builtin_def *d = &aip_builtins[i];

@@ -148,7 +148,7 @@ static void check_cases(const cmp_case *c, size_t n)
 static void test_value_compare_scalars(void **state)
 {
     (void)state;
-    const undef_info why = {NULL, ".a.b", NULL};
+    const undef_info why = {.missing = ".a.b"};
     val iter = {0};
     iter.kind = VAL_ITER;
     const cmp_case cases[] = {
@@ -242,7 +242,7 @@ typedef struct disp_case {
 static void test_value_display(void **state)
 {
     (void)state;
-    const undef_info why = {NULL, ".x", NULL};
+    const undef_info why = {.missing = ".x"};
     val iter = {0};
     iter.kind = VAL_ITER;
     const disp_case cases[] = {
@@ -342,6 +342,35 @@ static void test_value_display_budget(void **state)
     assert_int_equal(len, 2 + 10000 * 12 + 9999);
 }
 
+/* The missing path of an undefined value is kept as steps and written out on
+ * demand: identifiers as .key, other keys and ids as ["key"], indexes as [n],
+ * after the steps before and any written-out prefix. */
+static void test_value_undef_missing(void **state)
+{
+    (void)state;
+    arena a;
+    arena_init(&a);
+    assert_string_equal(val_undef_missing(&a, NULL), "");
+    const undef_info root = {.missing = ".spec"};
+    const undef_info f1 = {.prev = &root, .step = UNDEF_STEP_FIELD, .key = "logging", .key_len = 7};
+    const undef_info f2 = {.prev = &f1, .step = UNDEF_STEP_FIELD, .key = "x-retention", .key_len = 11};
+    const undef_info i3 = {.prev = &f2, .step = UNDEF_STEP_INDEX, .index = -3};
+    const undef_info id4 = {.prev = &i3, .step = UNDEF_STEP_ID, .key = "sys", .key_len = 3};
+    assert_string_equal(val_undef_missing(&a, &f1), ".spec.logging");
+    assert_string_equal(val_undef_missing(&a, &id4), ".spec.logging[\"x-retention\"][-3][\"sys\"]");
+    /* a key is written up to its first NUL; an empty key is not an identifier */
+    const undef_info nul = {.step = UNDEF_STEP_FIELD, .key = "a\0b", .key_len = 3};
+    assert_string_equal(val_undef_missing(&a, &nul), "[\"a\"]");
+    const undef_info empty = {.step = UNDEF_STEP_FIELD, .key = "", .key_len = 0};
+    assert_string_equal(val_undef_missing(&a, &empty), "[\"\"]");
+    /* a step is cut at 511 bytes */
+    static char big[2000];
+    memset(big, 'k', sizeof big);
+    const undef_info longk = {.step = UNDEF_STEP_FIELD, .key = big, .key_len = sizeof big};
+    assert_int_equal(strlen(val_undef_missing(&a, &longk)), 511);
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_value_display),
         cmocka_unit_test(test_value_display_double_roundtrip),
         cmocka_unit_test(test_value_display_budget),
+        cmocka_unit_test(test_value_undef_missing),
     };
     return cmocka_run_group_tests_name("value", tests, setup, teardown);
 }
