@@ -628,10 +628,22 @@ int fnode_map_finish(fnode *map, const char **dup)
 {
     if (!map || map->kind != FN_MAP)
         return -1;
-    if (map->n > 1)
-        qsort(map->u.entries, map->n, sizeof(fentry), entry_cmp);
+    fentry *v = map->u.entries;
+    if (map->n > 16) {
+        qsort(v, map->n, sizeof(fentry), entry_cmp);
+    } else {   /* the VM's map literals: an insertion sort, no call per comparison */
+        for (uint32_t i = 1; i < map->n; i++) {
+            fentry x = v[i];
+            uint32_t j = i;
+            while (j > 0 && key_cmp(v[j - 1].key, v[j - 1].key_len, x.key, x.key_len) > 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+    }
     for (uint32_t i = 0; i < map->n; i++) {
-        fentry *e = &map->u.entries[i];
+        fentry *e = &v[i];
         e->hash = id_hash(e->key, e->key_len);
         if (i > 0 && key_cmp(e[-1].key, e[-1].key_len, e->key, e->key_len) == 0) {
             if (dup)

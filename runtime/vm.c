@@ -1145,9 +1145,11 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     arena_init(&m.eval);
     m.eval.limit = o->budget.max_memory;
     uint32_t max_stack = o->budget.max_stack ? o->budget.max_stack : 1;
-    m.stack = aip_xcalloc(max_stack, sizeof *m.stack);
+    /* not zeroed: a slot is written before it is read (locals when a frame
+     * starts, the stack by pushes), so pages a run never reaches stay untouched */
+    m.stack = aip_xmalloc((size_t)max_stack * sizeof *m.stack);
     m.lstack_cap = (o->budget.max_frames + 1) * (BC_MAX_LOCALS + 1);
-    m.lstack = aip_xcalloc(m.lstack_cap, sizeof *m.lstack);
+    m.lstack = aip_xmalloc((size_t)m.lstack_cap * sizeof *m.lstack);
     m.frames = aip_xcalloc(o->budget.max_frames + 1, sizeof *m.frames);
     m.scope_elem = aip_xcalloc(MAX_SCOPES, sizeof *m.scope_elem);
     m.benv.mem = &m.eval;
