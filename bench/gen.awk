@@ -11,6 +11,9 @@
 #               endpoints, logging, monitoring, incident_response, rollback,
 #               reviews, referenced by id from ai_systems; a mix of passing and
 #               failing systems, for `--profile sme-baseline` of policies/ir8596.
+#               With -v clean=1: the same inventory (same random draws) with
+#               every flaw turned off, every system in production: every
+#               control of the profile passes (ID.AM-07 is not applicable).
 # format=json|yaml
 #
 # Deterministic: a Park-Miller LCG with a fixed seed (every product stays below
@@ -35,6 +38,9 @@ function rnd() { seed = (seed * 16807) % 2147483647; return seed }
 function r(k) { return rnd() % k }                       # 0..k-1
 function pct(p) { return (rnd() % 100) < p }             # true p% of the time
 function pick(list,   a, c) { c = split(list, a, " "); return a[r(c) + 1] }
+# clean=1 (shape=native): the same random draws, every flaw turned off
+function flaw(x) { return clean ? 0 : x }
+function keep(x) { return clean ? 1 : x }
 
 # ---- dates (Howard Hinnant's civil algorithms, integer arithmetic) ---------
 function fdiv(a, b) { return (a >= 0) ? int(a / b) : -int((-a + b - 1) / b) }
@@ -169,29 +175,29 @@ function native(   i, j, np, nmod, ncred, nep, nlog, nmon, nir, nrb, nown, life,
     for (i = 1; i <= np; i++) {
         if (i > np - 3) { item(obj(kv("id", id("provider", i)) ", " kv("name", q("Internal team " i)) ", " kv("type", q("internal")) ", " kv("owner", id("owner", 1 + r(10))))); continue }
         s = kv("id", id("provider", i)) ", " kv("name", q("Vendor " i)) ", " kv("type", q("model-provider")) ", " kv("owner", id("owner", 1 + r(10)))
-        s = s ", " kv("contract", obj(kv("dpa", (pct(85) ? "true" : "false")) ", " kv("data_retention_days", r(31)) ", " kv("training_on_customer_data", q("no"))))
-        if (i % 5) s = s ", " kv("assessment", obj(kv("status", q("approved")) ", " kv("date", q(ago(r(300)))) ", " kv("next_due", q(ago(-60 - r(300)))) ", " kv("review", id("rev-provider", i))))
+        s = s ", " kv("contract", obj(kv("dpa", (keep(pct(85)) ? "true" : "false")) ", " kv("data_retention_days", r(31)) ", " kv("training_on_customer_data", q("no"))))
+        if (clean || i % 5) s = s ", " kv("assessment", obj(kv("status", q("approved")) ", " kv("date", q(ago(r(300)))) ", " kv("next_due", q(ago(-60 - r(300)))) ", " kv("review", id("rev-provider", i))))
         item(obj(s))
     }
     endlist()
 
     list("models")      # pinned 90%; the rest pinned by digest or not at all
     for (i = 1; i <= nmod; i++) {
-        m = pct(90)
+        m = keep(pct(90))
         s = kv("id", id("model", i)) ", " kv("name", q("model-" i)) ", " kv("version", q(ago(r(400)))) ", " kv("pinned", (m ? "true" : "false"))
         s = s ", " kv("provider", id("provider", 1 + r(np))) ", " kv("kind", q("llm")) ", " kv("hosting", q("provider-api"))
         if (!m && pct(50)) s = s ", " kv("digest", obj(kv("sha256", q(sprintf("%064d", i)))))
-        s = s ", " kv("approval", obj(kv("status", q(pct(95) ? "approved" : "pending")) ", " kv("approved_by", id("owner", 1 + r(nown))) ", " kv("date", q(ago(r(400))))))
+        s = s ", " kv("approval", obj(kv("status", q(keep(pct(95)) ? "approved" : "pending")) ", " kv("approved_by", id("owner", 1 + r(nown))) ", " kv("date", q(ago(r(400))))))
         item(obj(s))
     }
     endlist()
 
     list("credentials") # shared 3%, rotation overdue for about 1 in 4
     for (i = 1; i <= ncred; i++) {
-        s = kv("id", id("cred", i)) ", " kv("kind", q("api-key")) ", " kv("provider", id("provider", 1 + r(np))) ", " kv("environment", q(pct(80) ? "prod" : "dev"))
-        s = s ", " kv("store", q(pick("secrets-manager secrets-manager secrets-manager vault vault env-var"))) ", " kv("owner", id("owner", 1 + r(10)))
-        s = s ", " kv("rotation", obj(kv("period_days", 90) ", " kv("last_rotated", q(ago(r(120)))) ", " kv("automated", (pct(70) ? "true" : "false"))))
-        s = s ", " kv("shared", (pct(3) ? "true" : "false"))
+        s = kv("id", id("cred", i)) ", " kv("kind", q("api-key")) ", " kv("provider", id("provider", 1 + r(np))) ", " kv("environment", q(keep(pct(80)) ? "prod" : "dev"))
+        s = s ", " kv("store", q(clean ? "vault" : pick("secrets-manager secrets-manager secrets-manager vault vault env-var"))) ", " kv("owner", id("owner", 1 + r(10)))
+        s = s ", " kv("rotation", obj(kv("period_days", 90) ", " kv("last_rotated", q(ago(clean ? r(120) % 80 : r(120)))) ", " kv("automated", (pct(70) ? "true" : "false"))))
+        s = s ", " kv("shared", (flaw(pct(3)) ? "true" : "false"))
         item(obj(s))
     }
     endlist()
@@ -200,14 +206,14 @@ function native(   i, j, np, nmod, ncred, nep, nlog, nmon, nir, nrb, nown, life,
     for (i = 1; i <= nep; i++) {
         e = pick("public private-link private-link internal")
         s = kv("id", id("endpoint", i)) ", " kv("url", q("https://ep" i ".bench.example/v1")) ", " kv("kind", q("inference")) ", " kv("environment", q("prod"))
-        s = s ", " kv("model", id("model", 1 + r(nmod))) ", " kv("exposure", q(e)) ", " kv("authentication", q(pick("oidc oidc mtls api-key none"))) ", " kv("tls", (pct(95) ? "true" : "false"))
+        s = s ", " kv("model", id("model", 1 + r(nmod))) ", " kv("exposure", q(e)) ", " kv("authentication", q(clean ? "oidc" : pick("oidc oidc mtls api-key none"))) ", " kv("tls", (pct(95) ? "true" : "false"))
         item(obj(s))
     }
     endlist()
 
     list("logging")     # 1 in 8 pipelines keeps logs under a year
     for (i = 1; i <= nlog; i++)
-        item(obj(kv("id", id("logs", i)) ", " kv("destination", q("siem:bench/" i)) ", " kv("events", arr(q("prompts") ", " q("completions") ", " q("tool-calls") ", " q("auth") ", " q("admin-actions") ", " q("model-changes"))) ", " kv("redaction", q("pii-and-secrets")) ", " kv("retention_days", (i % 8 ? 400 : 90)) ", " kv("integrity", q("append-only")) ", " kv("environments", arr(q("prod")))))
+        item(obj(kv("id", id("logs", i)) ", " kv("destination", q("siem:bench/" i)) ", " kv("events", arr(q("prompts") ", " q("completions") ", " q("tool-calls") ", " q("auth") ", " q("admin-actions") ", " q("model-changes"))) ", " kv("redaction", q("pii-and-secrets")) ", " kv("retention_days", (clean || i % 8 ? 400 : 90)) ", " kv("integrity", q("append-only")) ", " kv("environments", arr(q("prod")))))
     endlist()
 
     list("monitoring")
@@ -217,24 +223,25 @@ function native(   i, j, np, nmod, ncred, nep, nlog, nmon, nir, nrb, nown, life,
 
     list("incident_response")
     for (i = 1; i <= nir; i++)
-        item(obj(kv("id", id("ir", i)) ", " kv("playbook", q("https://wiki.bench.example/ir/" i)) ", " kv("contacts", arr(id("owner", 1) ", " id("owner", 2))) ", " kv("covers", arr(q("prompt-injection") ", " q("data-leak") ", " q("credential-leak") ", " q("harmful-output"))) ", " kv("kill_switch", obj(kv("available", (i % 10 ? "true" : "false")) ", " kv("mechanism", q("feature flag")) ", " kv("last_tested", q(ago(r(200)))))) ", " kv("last_exercised", q(ago(r(500))))))
+        item(obj(kv("id", id("ir", i)) ", " kv("playbook", q("https://wiki.bench.example/ir/" i)) ", " kv("contacts", arr(id("owner", 1) ", " id("owner", 2))) ", " kv("covers", arr(q("prompt-injection") ", " q("data-leak") ", " q("credential-leak") ", " q("harmful-output"))) ", " kv("kill_switch", obj(kv("available", (clean || i % 10 ? "true" : "false")) ", " kv("mechanism", q("feature flag")) ", " kv("last_tested", q(ago(r(200)))))) ", " kv("last_exercised", q(ago(clean ? r(500) % 300 : r(500))))))
     endlist()
 
     list("rollback")
     for (i = 1; i <= nrb; i++)
-        item(obj(kv("id", id("rb", i)) ", " kv("strategy", arr(q("previous-model-version") ", " q("feature-flag"))) ", " kv("last_known_good", obj(kv("model", id("model", 1 + r(nmod))) ", " kv("model_version", q(ago(400 + r(100)))))) ", " kv("artifacts_retained", "true") ", " kv("automated", (pct(50) ? "true" : "false")) ", " kv("rto_minutes", 15 + r(60)) ", " kv("runbook", q("https://wiki.bench.example/rb/" i)) ", " kv("last_tested", q(ago(r(300))))))
+        item(obj(kv("id", id("rb", i)) ", " kv("strategy", arr(q("previous-model-version") ", " q("feature-flag"))) ", " kv("last_known_good", obj(kv("model", id("model", 1 + r(nmod))) ", " kv("model_version", q(ago(400 + r(100)))))) ", " kv("artifacts_retained", "true") ", " kv("automated", (pct(50) ? "true" : "false")) ", " kv("rto_minutes", 15 + r(60)) ", " kv("runbook", q("https://wiki.bench.example/rb/" i)) ", " kv("last_tested", q(ago(clean ? r(300) % 150 : r(300))))))
     endlist()
 
     list("reviews")
     for (i = 1; i <= np - 3; i++)
-        if (i % 5) item(obj(kv("id", id("rev-provider", i)) ", " kv("type", q("provider-assessment")) ", " kv("subject", obj(kv("kind", q("provider")) ", " kv("id", id("provider", i)))) ", " kv("date", q(ago(r(300)))) ", " kv("next_due", q(ago(-60 - r(300)))) ", " kv("reviewer", id("owner", 2)) ", " kv("outcome", q("approved"))))
-    for (i = 1; i <= n; i += 2)   # every other system has an access review
-        item(obj(kv("id", id("rev-access", i)) ", " kv("type", q("access-review")) ", " kv("subject", obj(kv("kind", q("ai_system")) ", " kv("id", id("sys", i)))) ", " kv("date", q(ago(r(200)))) ", " kv("next_due", q(ago(-1 - r(100)))) ", " kv("reviewer", id("owner", 2)) ", " kv("outcome", q("approved"))))
+        if (clean || i % 5) item(obj(kv("id", id("rev-provider", i)) ", " kv("type", q("provider-assessment")) ", " kv("subject", obj(kv("kind", q("provider")) ", " kv("id", id("provider", i)))) ", " kv("date", q(ago(r(300)))) ", " kv("next_due", q(ago(-60 - r(300)))) ", " kv("reviewer", id("owner", 2)) ", " kv("outcome", q("approved"))))
+    for (i = 1; i <= n; i += (clean ? 1 : 2))   # every other system has an access review (clean: every one)
+        item(obj(kv("id", id("rev-access", i)) ", " kv("type", q("access-review")) ", " kv("subject", obj(kv("kind", q("ai_system")) ", " kv("id", id("sys", i)))) ", " kv("date", q(ago(clean ? r(200) % 80 : r(200)))) ", " kv("next_due", q(ago(-1 - r(100)))) ", " kv("reviewer", id("owner", 2)) ", " kv("outcome", q("approved"))))
     endlist()
 
     list("ai_systems")  # 70% production; some omit logging, monitoring, rollback
     for (i = 1; i <= n; i++) {
         life = pick("production production production production production production production pilot development retired")
+        if (clean) life = "production"
         s = kv("id", id("sys", i)) ", " kv("name", q("AI system " i)) ", " kv("purpose", q("Generated system for the benchmark"))
         s = s ", " kv("owner", id("owner", 1 + r(nown)))
         s = s ", " kv("technical_owner", id("owner", 1 + r(10))) ", " kv("lifecycle", q(life)) ", " kv("risk_tier", q(pick("low moderate moderate high"))) ", " kv("autonomy", q("human-in-the-loop")) ", " kv("user_facing", (pct(50) ? "true" : "false"))
@@ -243,11 +250,11 @@ function native(   i, j, np, nmod, ncred, nep, nlog, nmon, nir, nrb, nown, life,
         k = 1 + r(2); s = s ", " kv("models", ids("model", k, nmod))
         k = 1 + r(2); s = s ", " kv("endpoints", ids("endpoint", k, nep))
         k = 1 + r(2); s = s ", " kv("credentials", ids("cred", k, ncred))
-        if (pct(95)) s = s ", " kv("logging", id("logs", 1 + r(nlog)))
-        if (pct(95)) s = s ", " kv("monitoring", id("mon", 1 + r(nmon)))
-        if (pct(95)) s = s ", " kv("incident_response", id("ir", 1 + r(nir)))
-        if (pct(90)) s = s ", " kv("rollback", id("rb", 1 + r(nrb)))
-        if (i % 2) s = s ", " kv("reviews", arr(id("rev-access", i)))
+        if (keep(pct(95))) s = s ", " kv("logging", id("logs", 1 + r(nlog)))
+        if (keep(pct(95))) s = s ", " kv("monitoring", id("mon", 1 + r(nmon)))
+        if (keep(pct(95))) s = s ", " kv("incident_response", id("ir", 1 + r(nir)))
+        if (keep(pct(90))) s = s ", " kv("rollback", id("rb", 1 + r(nrb)))
+        if (clean || i % 2) s = s ", " kv("reviews", arr(id("rev-access", i)))
         item(obj(s))
     }
     endlist()

@@ -16,6 +16,11 @@
 # same runs) is printed too: on a shared machine it moves far less than wall
 # time. Peak RSS is /usr/bin/time -f %M of one more run, which also warms the
 # page cache. Runs: 10 up to 1,000 systems, 5 at 10,000, 3 at 100,000.
+#
+# The SME rows come in two inventories of each size: the mixed one (about six
+# findings a system, so the report dominates) and the same draws with every
+# flaw turned off (gen.awk clean=1: every control passes, the CI gate's usual
+# case), which measures the evaluation itself.
 set -eu
 AIP=${1:-bin/aip}
 NOW=2026-11-27
@@ -44,18 +49,29 @@ if [ ! -x $OUT/libyaml-parse ] || [ bench/libyaml-parse.c -nt $OUT/libyaml-parse
 fi
 
 # ---- inventories ---------------------------------------------------------------
-gen() {   # gen SHAPE N FORMAT FILE
+gen() {   # gen SHAPE N FORMAT FILE [CLEAN]
     if [ ! -s "$4" ] || [ bench/gen.awk -nt "$4" ]; then
-        awk -v shape="$1" -v n="$2" -v format="$3" -f bench/gen.awk > "$4.tmp" && mv "$4.tmp" "$4"
+        awk -v shape="$1" -v n="$2" -v format="$3" -v clean="${5:-0}" -f bench/gen.awk > "$4.tmp" && mv "$4.tmp" "$4"
     fi
 }
 for n in $FLAT_SIZES 1000; do
     gen flat $n json $OUT/flat-$n.json
     gen flat $n yaml $OUT/flat-$n.yaml
 done
-for n in $SME_SIZES; do gen native $n json $OUT/sme-$n.json; done
+for n in $SME_SIZES; do
+    gen native $n json $OUT/sme-$n.json
+    gen native $n json $OUT/sme-clean-$n.json 1
+done
 
 sh bench/compare.sh "$AIP" >&2
+# the clean inventory is a valid manifest on which every control of the profile passes
+n=${SME_SIZES%% *}
+if ! "$AIP" eval policies/ir8596 --profile sme-baseline -f $OUT/sme-clean-$n.json --now $NOW > $OUT/clean.txt 2>&1; then
+    echo "bench: $OUT/sme-clean-$n.json does not pass the sme-baseline profile:" >&2
+    grep -v '^      ' $OUT/clean.txt >&2
+    exit 3
+fi
+echo "bench: $OUT/sme-clean-$n.json passes sme-baseline: $(tail -n 1 $OUT/clean.txt)" >&2
 
 "$AIP" build policies/ir8596 -o $OUT/ir8596.aipc >/dev/null
 
@@ -97,6 +113,8 @@ for n in $FLAT_SIZES; do
     r=$(runs_for $n)
     measure "aip 8 checks, JSON" aip-json $n $OUT/flat-$n.json $r \
         "$AIP" eval bench/checks.aip -f $OUT/flat-$n.json --now $NOW --format json --no-validate
+    measure "  same, --no-because" aip-json-nb $n $OUT/flat-$n.json $r \
+        "$AIP" eval bench/checks.aip -f $OUT/flat-$n.json --now $NOW --format json --no-validate --no-because
     measure "aip 8 checks, YAML" aip-yaml $n $OUT/flat-$n.yaml $r \
         "$AIP" eval bench/checks.aip -f $OUT/flat-$n.yaml --now $NOW --format json --no-validate
     measure "jq 8 checks, JSON" jq $n $OUT/flat-$n.json $r \
@@ -107,6 +125,8 @@ done
 for n in $SME_SIZES; do
     measure "aip sme-baseline, native JSON" sme $n $OUT/sme-$n.json "$(runs_for $n)" \
         "$AIP" eval policies/ir8596 --profile sme-baseline -f $OUT/sme-$n.json --now $NOW --format json --no-validate
+    measure "  same, every system compliant" sme $n $OUT/sme-clean-$n.json "$(runs_for $n)" \
+        "$AIP" eval policies/ir8596 --profile sme-baseline -f $OUT/sme-clean-$n.json --now $NOW --format json --no-validate
 done
 measure "aip eval full pack from bundle, sme example" bundle 3 examples/sme/compliant.yaml 20 \
     "$AIP" eval $OUT/ir8596.aipc -f examples/sme/compliant.yaml --now $NOW --format json
