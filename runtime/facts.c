@@ -516,6 +516,23 @@ const fnode *fnode_get(const fnode *map, const char *key, size_t key_len)
     return fnode_get_hashed(map, key, key_len, map->n <= FNODE_SCAN_MAX ? id_hash(key, key_len) : 0);
 }
 
+const fnode *fnode_get_hinted(const fnode *map, const char *key, size_t key_len, uint32_t hash,
+                              uint8_t *hint)
+{
+    if (!map || map->kind != FN_MAP)
+        return NULL;
+    uint32_t i = *hint;
+    if (i < map->n) {
+        const fentry *e = &map->u.entries[i];
+        if (e->hash == hash && e->key_len == key_len && (key_len == 0 || memcmp(e->key, key, key_len) == 0))
+            return e->val;
+    }
+    const fnode *v = fnode_get_hashed(map, key, key_len, hash);
+    if (v && v->parent == map && v->index < 255)
+        *hint = (uint8_t)v->index;
+    return v;
+}
+
 const fnode *fnode_get_hashed(const fnode *map, const char *key, size_t key_len, uint32_t hash)
 {
     if (!map || map->kind != FN_MAP)

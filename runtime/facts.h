@@ -146,6 +146,13 @@ const fnode *fnode_get(const fnode *map, const char *key, size_t key_len);
 /* fnode_get with the key's hash already known (hash == fnode_key_hash(key,
  * key_len)): the VM hashes its constant keys once, when the bundle loads. */
 const fnode *fnode_get_hashed(const fnode *map, const char *key, size_t key_len, uint32_t hash);
+/* fnode_get_hashed that first tries the entry at *hint, and leaves the
+ * found entry's index there (when below 255). Maps read by one instruction
+ * of a policy mostly have the same keys in the same order (every entry of a
+ * list written by one tool), so the VM keeps one hint per field access: a hit
+ * costs one comparison, whatever the map's size. */
+const fnode *fnode_get_hinted(const fnode *map, const char *key, size_t key_len, uint32_t hash,
+                              uint8_t *hint);
 const fnode *fnode_at(const fnode *list, int64_t i);
 /* Entry of a list whose `id` equals id (through the index; NULL if the list
  * has no index or no such entry). */

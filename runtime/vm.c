@@ -45,6 +45,8 @@ typedef struct vm {
     uint32_t lstack_cap;
     frame *frames;
     const fnode **scope_elem;   /* current element of each open scope */
+    uint8_t *field_hint;        /* per code word: entry index where its FIELD last found its key */
+    uint8_t index_hint;         /* the same for string-keyed INDEX (one for all) */
     uint32_t nscopes;
     builtin_env benv;
     char errmsg[512];           /* runtime error of this block */
@@ -261,11 +263,11 @@ static const fnode *pick_origin(val a, val b)
 
 /* Is key a plain identifier (so a path can say .key)? */
 /* v.key for FIELD and string-keyed INDEX on a map; hash is fnode_key_hash of
- * the key. */
-static val get_key(vm *m, val v, const char *key, uint32_t klen, uint32_t hash)
+ * the key, hint the instruction's entry hint (fnode_get_hinted). */
+static val get_key(vm *m, val v, const char *key, uint32_t klen, uint32_t hash, uint8_t *hint)
 {
     if (v.kind == VAL_MAP) {
-        const fnode *n = fnode_get_hashed(v.u.node, key, klen, hash);
+        const fnode *n = fnode_get_hinted(v.u.node, key, klen, hash, hint);
         if (n)
             return val_from_node(n);
     }
@@ -291,14 +293,14 @@ static val do_index(vm *m, val v, val k)
     }
     if (v.kind == VAL_MAP || v.kind == VAL_UNDEF || v.kind == VAL_NULL) {
         if (k.kind == VAL_STR)
-            return get_key(m, v, k.u.s, k.n, fnode_key_hash(k.u.s, k.n));
+            return get_key(m, v, k.u.s, k.n, fnode_key_hash(k.u.s, k.n), &m->index_hint);
         if (v.kind == VAL_UNDEF)
             return v;
         return undef_reason(m, v.origin, "cannot index a %s with %s", val_kind_name((val_kind)v.kind),
                             val_kind_name((val_kind)k.kind));
     }
     if (k.kind == VAL_STR)
-        return get_key(m, v, k.u.s, k.n, fnode_key_hash(k.u.s, k.n));
+        return get_key(m, v, k.u.s, k.n, fnode_key_hash(k.u.s, k.n), &m->index_hint);
     return undef_reason(m, v.origin, "cannot index a %s", val_kind_name((val_kind)v.kind));
 }
 
@@ -712,7 +714,7 @@ static int vm_run(vm *m, uint32_t fi)
             break;
         case OP_FIELD: {
             val v = POP();
-            PUSH(get_key(m, v, b->kvals[a].u.s, b->kvals[a].n, b->khash[a]));
+            PUSH(get_key(m, v, b->kvals[a].u.s, b->kvals[a].n, b->khash[a], &m->field_hint[pc]));
             break;
         }
         case OP_INDEX: {
@@ -1152,6 +1154,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     m.lstack = aip_xmalloc((size_t)m.lstack_cap * sizeof *m.lstack);
     m.frames = aip_xcalloc(o->budget.max_frames + 1, sizeof *m.frames);
     m.scope_elem = aip_xcalloc(MAX_SCOPES, sizeof *m.scope_elem);
+    m.field_hint = aip_xcalloc(b->code.n ? b->code.n : 1, 1);
     m.benv.mem = &m.eval;
     m.benv.today = o->today;
     if (o->params) {
@@ -1242,6 +1245,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     free(m.lstack);
     free(m.frames);
     free(m.scope_elem);
+    free(m.field_hint);
     free(m.tickets);
     trace_free(m.because_trace);
     return r;

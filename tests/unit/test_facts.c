@@ -565,7 +565,7 @@ static void test_facts_get_small_and_large_maps(void **state)
     (void)state;
     char text[2048];
     size_t len = 0;
-    for (int n = 1; n <= 40; n += 13) {   /* 1, 14 (scanned), 27, 40 (searched) */
+    for (int n = 1; n <= 40; n += 13) {   /* 1, 14, 27 (scanned), 40 (searched) */
         facts *f = facts_new();
         aip_error err;
         len = (size_t)snprintf(text, sizeof text, "{\"\": 0, \"a\\u0000b\": -1");
@@ -588,6 +588,25 @@ static void test_facts_get_small_and_large_maps(void **state)
         assert_null(get(m, "k"));
         assert_null(get(m, "k0"));
         assert_null(get(m, "k400"));
+        /* hinted lookups: a stale or out-of-range hint still finds the key (and
+         * is moved to it), a right one is kept, a missing key leaves it alone */
+        uint8_t hint = 200;
+        for (int i = 1; i < n; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "k%d", i);
+            const fnode *want = get(m, k);
+            assert_ptr_equal(fnode_get_hinted(m, k, strlen(k), fnode_key_hash(k, strlen(k)), &hint), want);
+            assert_int_equal(hint, want->index);
+            assert_ptr_equal(fnode_get_hinted(m, k, strlen(k), fnode_key_hash(k, strlen(k)), &hint), want);
+            assert_int_equal(hint, want->index);
+            uint8_t before = hint;
+            assert_null(fnode_get_hinted(m, "k400", 4, fnode_key_hash("k400", 4), &hint));
+            assert_int_equal(hint, before);
+        }
+        /* a hint at an entry with the same hash but another key is not taken */
+        uint8_t h0 = 0;
+        assert_null(fnode_get_hinted(m, "zz", 2, m->u.entries[0].hash, &h0));
+        assert_null(fnode_get_hinted(NULL, "k1", 2, fnode_key_hash("k1", 2), &h0));
         /* a second file merged in: old and new keys found in the merged map */
         assert_int_equal(load(f, "n.yaml", "zz: 9\nk1: 1\n", &err), 0);
         m = facts_root(f);
