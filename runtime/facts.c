@@ -228,8 +228,23 @@ static fidx *idx_build(arena *a, const fnode *list, uint32_t nids,
 }
 
 /* Position of the item with this id in the list x indexes, or -1. */
-static int64_t idx_find(const fidx *x, const char *id, size_t len)
+/* The index of a list of at most FIDX_SCAN_MAX items whose items all have
+ * an id: such a list is searched item by item (a hash table of 8+ slots
+ * would cost more memory than the list; most id lists inside an entry, such
+ * as a system's credentials, are this short). */
+enum { FIDX_SCAN_MAX = 8 };
+static fidx fidx_scan;
+
+static int64_t idx_find(const fnode *list, const fidx *x, const char *id, size_t len)
 {
+    if (x == &fidx_scan) {
+        for (uint32_t i = 0; i < list->n; i++) {
+            const fnode *v = item_id(list->u.items[i]);
+            if (v && v->n == len && memcmp(v->u.s, id, len) == 0)
+                return i;
+        }
+        return -1;
+    }
     uint32_t j = id_hash(id, len) & x->mask;
     while (x->slot[j].pos1) {
         if (x->slot[j].len == len && memcmp(x->slot[j].id, id, len) == 0)
@@ -237,6 +252,26 @@ static int64_t idx_find(const fidx *x, const char *id, size_t len)
         j = (j + 1) & x->mask;
     }
     return -1;
+}
+
+/* An index of list (as idx_build): &fidx_scan for a short list, after
+ * checking its ids for repeats item by item (same *dup_a, *dup_b). */
+static fidx *idx_index(arena *a, const fnode *list, uint32_t nids, uint32_t *dup_a, uint32_t *dup_b)
+{
+    if (list->n > FIDX_SCAN_MAX)
+        return idx_build(a, list, nids, dup_a, dup_b);
+    for (uint32_t i = 1; i < list->n; i++) {
+        const fnode *v = item_id(list->u.items[i]);
+        for (uint32_t k = 0; v && k < i; k++) {
+            const fnode *w = item_id(list->u.items[k]);
+            if (w && w->n == v->n && memcmp(w->u.s, v->u.s, v->n) == 0) {
+                *dup_a = k;
+                *dup_b = i;
+                return &fidx_scan;
+            }
+        }
+    }
+    return &fidx_scan;
 }
 
 /* Number of items of list that have an id. */
@@ -572,7 +607,7 @@ const fnode *fnode_by_id(const fnode *list, const char *id, size_t id_len)
 {
     if (!list || list->kind != FN_LIST || !list->idx)
         return NULL;
-    int64_t pos = idx_find(list->idx, id, id_len);
+    int64_t pos = idx_find(list, list->idx, id, id_len);
     return pos < 0 ? NULL : list->u.items[pos];
 }
 
@@ -988,10 +1023,10 @@ int fb_list_end(fbuild *b)
     uint32_t q = count_ids(list);
     if (q) {
         uint32_t da = UINT32_MAX, db = UINT32_MAX;
-        fidx *x = idx_build(q == n ? &b->mem : NULL, list, q, &da, &db);
+        fidx *x = idx_index(q == n ? &b->mem : NULL, list, q, &da, &db);
         if (q == n && da == UINT32_MAX)
             list->idx = x;
-        if (q != n)
+        if (q != n && x != &fidx_scan)
             aip_free(x);
         if (da != UINT32_MAX) {
             const fnode *first = item_id(list->u.items[da]);
@@ -1142,8 +1177,9 @@ static const fidx *merge_lookup(const fnode *ol, fidx **tmp)
     if (!q)
         return NULL;
     uint32_t da = UINT32_MAX, db = UINT32_MAX;
-    *tmp = idx_build(NULL, ol, q, &da, &db);
-    return *tmp;
+    fidx *x = idx_index(NULL, ol, q, &da, &db);
+    *tmp = x == &fidx_scan ? NULL : x;
+    return x;
 }
 
 /* Check that new list nl can be merged into old list ol. */
@@ -1156,7 +1192,7 @@ static int merge_check_list(fbuild *b, const fnode *ol, const fnode *nl)
         const fnode *id = item_id(nl->u.items[i]);
         if (!id)
             continue;
-        int64_t pos = idx_find(x, id->u.s, id->n);
+        int64_t pos = idx_find(ol, x, id->u.s, id->n);
         if (pos >= 0)
             rc = merge_check_map(b, ol->u.items[pos], nl->u.items[i]);
     }
@@ -1228,7 +1264,7 @@ static fnode *merge_list(arena *a, fnode *ol, fnode *nl)
     const fidx *x = merge_lookup(ol, &tmp);
     for (uint32_t i = 0; i < nl->n; i++) {
         const fnode *id = item_id(nl->u.items[i]);
-        int64_t pos = x && id ? idx_find(x, id->u.s, id->n) : -1;
+        int64_t pos = x && id ? idx_find(ol, x, id->u.s, id->n) : -1;
         if (pos >= 0)
             items[pos] = merge_map(a, items[pos], nl->u.items[i]);
         else
@@ -1244,7 +1280,7 @@ static fnode *merge_list(arena *a, fnode *ol, fnode *nl)
     uint32_t q = count_ids(r);
     if (q && q == m) {
         uint32_t da = UINT32_MAX, db = UINT32_MAX;
-        r->idx = idx_build(a, r, q, &da, &db);
+        r->idx = idx_index(a, r, q, &da, &db);
     }
     return r;
 }

@@ -69,8 +69,7 @@ const char *val_kind_name(val_kind k)
 }
 
 /* Returned when the arena cannot hold a reason: still undefined, still says why. */
-static const undef_info undef_oom = { NULL, NULL, "out of memory while recording why a value is undefined",
-                                       NULL, NULL, 0, UNDEF_STEP_NONE, 0 };
+static const undef_info undef_oom = { .reason = "out of memory while recording why a value is undefined" };
 
 /* Undefined with a formatted reason stored in mem, anchored at origin. When
  * mem is exhausted the reason is a static "out of memory" one: never fails. */
@@ -294,7 +293,7 @@ const char *val_undef_missing(arena *mem, const undef_info *u)
             sb_puts(&b, x->missing);
         char step[UNDEF_STEP_BYTES + 1];
         int len = 0;
-        size_t klen = x->key ? strnlen(x->key, x->key_len) : 0;
+        size_t klen = x->step != UNDEF_STEP_INDEX && x->key ? strnlen(x->key, x->key_len) : 0;
         switch ((undef_step)x->step) {
         case UNDEF_STEP_NONE:
             break;

@@ -54,10 +54,12 @@ typedef struct undef_info {
     const char *missing;   /* path suffix written out (".a.b", "[3]", "[\"id\"]"), or NULL */
     const char *reason;    /* why it is undefined (type mismatch, bad date), or NULL */
     const struct undef_info *prev;  /* the steps before this one (same anchor), or NULL */
-    const char *key;       /* UNDEF_STEP_FIELD/ID: the key, key_len bytes (not owned) */
+    union {
+        const char *key;   /* UNDEF_STEP_FIELD/ID: the key, key_len bytes (not owned) */
+        int64_t index;     /* UNDEF_STEP_INDEX */
+    };
     uint32_t key_len;
     uint8_t step;          /* undef_step; the path is prev's, then missing, then this step */
-    int64_t index;         /* UNDEF_STEP_INDEX */
 } undef_info;
 
 typedef struct val {

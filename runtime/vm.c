@@ -233,9 +233,11 @@ static val undef_step_after(vm *m, val v, undef_step step, const char *key, uint
     u->anchor = old ? old->anchor : v.origin;
     u->prev = old;
     u->step = (uint8_t)step;
-    u->key = key;
+    if (step == UNDEF_STEP_INDEX)
+        u->index = index;
+    else
+        u->key = key;
     u->key_len = klen;
-    u->index = index;
     return val_undef(u);
 }
 

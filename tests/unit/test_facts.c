@@ -478,6 +478,52 @@ static void test_facts_id_index(void **state)
     facts_free(f);
 }
 
+/* Lists of up to 8 items are searched item by item, longer ones through a
+ * hash table: the same lookups, repeats and merges on both sides of the line. */
+static void test_facts_id_index_short_and_long_lists(void **state)
+{
+    (void)state;
+    for (int n = 1; n <= 12; n++) {
+        char text[1024];
+        size_t len = (size_t)snprintf(text, sizeof text, "{\"l\": [");
+        for (int i = 0; i < n; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s{\"id\": \"x%d\", \"n\": %d}",
+                                    i ? ", " : "", i, i);
+        snprintf(text + len, sizeof text - len, "]}");
+        facts *f = facts_new();
+        aip_error err;
+        assert_int_equal(facts_load_buffer(f, "s.json", text, strlen(text), FACTS_JSON, &err), 0);
+        const fnode *l = get(facts_root(f), "l");
+        assert_non_null(l->idx);
+        for (int i = 0; i < n; i++) {
+            char id[16];
+            int k = snprintf(id, sizeof id, "x%d", i);
+            const fnode *e = fnode_by_id(l, id, (size_t)k);
+            assert_non_null(e);
+            assert_int_equal(get(e, "n")->u.i, i);
+        }
+        assert_null(fnode_by_id(l, "x", 1));
+        assert_null(fnode_by_id(l, "x99", 3));
+        /* a second file: x0 merges into its entry, y is appended and found */
+        assert_int_equal(load(f, "t.yaml", "l:\n  - {id: x0, m: 1}\n  - {id: y}\n", &err), 0);
+        l = get(facts_root(f), "l");
+        assert_int_equal(l->n, (uint32_t)n + 1);
+        assert_int_equal(get(fnode_by_id(l, "x0", 2), "m")->u.i, 1);
+        assert_int_equal(get(fnode_by_id(l, "x0", 2), "n")->u.i, 0);
+        assert_ptr_equal(fnode_by_id(l, "y", 1), l->u.items[n]);
+        /* a repeated id, the first and the last item */
+        if (n >= 2) {
+            text[len] = '\0';
+            len += (size_t)snprintf(text + len, sizeof text - len, ", {\"id\": \"x0\"}]}");
+            facts *g = facts_new();
+            assert_int_equal(facts_load_buffer(g, "d.json", text, strlen(text), FACTS_JSON, &err), -1);
+            assert_non_null(strstr(err.msg, "duplicate id \"x0\" in list \"l\" (first at d.json:1:"));
+            facts_free(g);
+        }
+        facts_free(f);
+    }
+}
+
 static void test_facts_id_index_only_when_all_items_have_ids(void **state)
 {
     (void)state;
@@ -763,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_facts_failed_load_leaves_set_unchanged),
         cmocka_unit_test(test_facts_duplicate_ids_in_one_file),
         cmocka_unit_test(test_facts_id_index),
+        cmocka_unit_test(test_facts_id_index_short_and_long_lists),
         cmocka_unit_test(test_facts_id_index_only_when_all_items_have_ids),
         cmocka_unit_test(test_facts_path_tricky_keys),
         cmocka_unit_test(test_facts_get_small_and_large_maps),
