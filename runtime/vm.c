@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "runtime/builtins.h"
+#include "runtime/memo.h"
 #include "runtime/trace.h"
 
 enum { MAX_SCOPES = BC_MAX_STACK };
@@ -27,6 +28,7 @@ typedef struct frame {
     uint32_t ret_pc;        /* caller's pc to resume */
     uint32_t locals;        /* first slot in vm->lstack */
     uint32_t stack_base;    /* caller's sp at the call, args removed */
+    int memo;               /* store the result in vm.memo when the call returns */
 } frame;
 
 typedef struct vm {
@@ -47,6 +49,8 @@ typedef struct vm {
     const fnode **scope_elem;   /* current element of each open scope */
     uint8_t *field_hint;        /* per code word: entry index where its FIELD last found its key */
     uint8_t index_hint;         /* the same for string-keyed INDEX (one for all) */
+    memo *memo;                 /* results of def calls with constant arguments (memo.h),
+                                   of this block; reset with `eval` */
     uint32_t nscopes;
     builtin_env benv;
     char errmsg[512];           /* runtime error of this block */
@@ -639,6 +643,7 @@ static void because_rerun(vm *m, uint32_t block, control_result *cr)
     m->trace = m->because_trace;
     m->want_tickets = 0;
     arena_reset(&m->eval);
+    memo_reset(m->memo);
     (void)vm_run(m, m->b->controls.v[block].func);   /* an error stops the explaining, nothing else */
     m->trace = NULL;
     m->o = o;
@@ -673,6 +678,8 @@ static int vm_run(vm *m, uint32_t fi)
     uint64_t steps = 0;
     m->nscopes = 0;
     trace *const tr = m->trace;
+    /* no cached calls while tracing or counting coverage: both watch every call run */
+    const int memo_on = m->memo && !tr && !m->o->coverage;
 
 #define POP() (*--sp)
 #define PUSH(v) (*sp++ = (v))
@@ -887,10 +894,20 @@ static int vm_run(vm *m, uint32_t fi)
                 FAIL("call depth budget of %u exceeded", bud->max_frames);
             if ((uint32_t)(sp - m->stack) + callee->max_stack > bud->max_stack)
                 FAIL("stack budget of %u slots exceeded", bud->max_stack);
+            int cache = memo_on && memo_cacheable(sp - callee->nparams, callee->nparams);
+            if (cache) {
+                const val *hit = memo_find(m->memo, a, sp - callee->nparams, callee->nparams);
+                if (hit) {
+                    sp -= callee->nparams;
+                    PUSH(*hit);
+                    break;
+                }
+            }
             uint32_t nb = lbase + f->nlocals;
             if (nb + callee->nlocals > m->lstack_cap)
                 FAIL("local budget exceeded");
             frame *fr = &m->frames[nframes++];
+            fr->memo = cache;
             fr->f = f;
             fr->ret_pc = pc + 1;
             fr->locals = lbase;
@@ -923,6 +940,8 @@ static int vm_run(vm *m, uint32_t fi)
             if (nframes == 0)
                 FAIL("RET outside a call");
             frame *fr = &m->frames[--nframes];
+            if (fr->memo)   /* the parameters are the first locals, never reassigned */
+                memo_put(m->memo, (uint32_t)(f - b->funcs.v), locals, f->nparams, r);
             sp = m->stack + fr->stack_base;
             PUSH(r);
             f = fr->f;
@@ -1157,6 +1176,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     m.frames = aip_xcalloc(o->budget.max_frames + 1, sizeof *m.frames);
     m.scope_elem = aip_xcalloc(MAX_SCOPES, sizeof *m.scope_elem);
     m.field_hint = aip_xcalloc(b->code.n ? b->code.n : 1, 1);
+    m.memo = memo_new();
     m.benv.mem = &m.eval;
     m.benv.today = o->today;
     if (o->params) {
@@ -1227,6 +1247,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
         if (v > cr->verdict)
             cr->verdict = v;
         arena_reset(&m.eval);
+        memo_reset(m.memo);
     }
     eval_summarize(r, o->fail_on);
     char day[16];
@@ -1248,6 +1269,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
     free(m.frames);
     free(m.scope_elem);
     free(m.field_hint);
+    memo_free(m.memo);
     free(m.tickets);
     trace_free(m.because_trace);
     return r;
