@@ -73,7 +73,19 @@ static void newline_indent(jw *w)
 /* ---- strings ------------------------------------------------------------- */
 
 
-/* s[0..n) as a quoted JSON string. Safe runs are copied in one put. */
+/* Whether any of the 8 bytes of x needs more than a copy: a control
+ * character, '"', '\\' or a byte of a UTF-8 sequence (checked on its own). */
+static int word_needs_care(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
+    uint64_t below = (x - ones * 0x20) & ~x;                 /* a byte < 0x20 (or >= 0x80) */
+    uint64_t zq = (quote - ones) & ~quote, zb = (bslash - ones) & ~bslash;
+    return ((below | zq | zb) & high) != 0 || (x & high) != 0;
+}
+
+/* s[0..n) as a quoted JSON string. Safe runs are copied in one put; plain
+ * ASCII is scanned 8 bytes at a time. */
 static void put_string(jw *w, const char *str, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -81,6 +93,15 @@ static void put_string(jw *w, const char *str, size_t n)
     size_t start = 0, i = 0;
     put_c(w, '"');
     while (i < n && !w->err) {
+        uint64_t word;
+        while (i + 8 <= n) {
+            memcpy(&word, s + i, 8);
+            if (word_needs_care(word))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned c = s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             i++;

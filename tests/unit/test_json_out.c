@@ -53,6 +53,37 @@ static void check_string(const char *in, size_t len, const char *want)
 
 #define S(lit) lit, sizeof lit - 1
 
+/* Plain ASCII is scanned 8 bytes at a time: every special byte is found at
+ * every position of strings around and across word boundaries. */
+static void test_escaping_at_every_position(void **state)
+{
+    (void)state;
+    static const struct { const char *in; const char *out; } special[] = {
+        { "\"", "\\\"" }, { "\\", "\\\\" }, { "\n", "\\n" }, { "\x1f", "\\u001f" },
+        { "\x01", "\\u0001" }, { "\xc3\xa9", "\xc3\xa9" }, { "\xff", "\xef\xbf\xbd" },
+        { "\x7f", "\x7f" }, { " ", " " }, { "!", "!" }, { "#", "#" }, { "[", "[" }, { "]", "]" },
+    };
+    for (size_t k = 0; k < sizeof special / sizeof special[0]; k++) {
+        for (size_t len = 1; len <= 26; len++) {
+            for (size_t pos = 0; pos < len; pos++) {
+                char in[64], want[128];
+                size_t n = 0, w = 0;
+                want[w++] = '"';
+                for (size_t i = 0; i < len; i++) {
+                    const char *add = i == pos ? special[k].in : "a";
+                    const char *exp = i == pos ? special[k].out : "a";
+                    memcpy(in + n, add, strlen(add));
+                    n += strlen(add);
+                    memcpy(want + w, exp, strlen(exp));
+                    w += strlen(exp);
+                }
+                memcpy(want + w, "\"\n", 3);
+                check_string(in, n, want);
+            }
+        }
+    }
+}
+
 static void test_escaping(void **state)
 {
     (void)state;
@@ -365,6 +396,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_escaping_at_every_position),
         cmocka_unit_test(test_string_null_and_keys),
         cmocka_unit_test(test_doubles),
         cmocka_unit_test(test_scalars),
