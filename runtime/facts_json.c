@@ -18,6 +18,7 @@
  */
 #include "runtime/facts.h"
 #include "runtime/facts_int.h"
+#include "runtime/json_plain.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -240,6 +241,8 @@ static int json_string(json_p *p, const char **out, size_t *n)
     int esc = 0;
     for (;;) {
         size_t run = pos;
+        while (pos + 8 <= len && json_plain8(s + pos))
+            pos += 8;
         while (pos < len && !json_special(s[pos]))
             pos++;
         if (esc)

@@ -6,6 +6,7 @@
  */
 #include "runtime/utf8.h"
 #include "runtime/json_out.h"
+#include "runtime/json_plain.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -73,17 +74,6 @@ static void newline_indent(jw *w)
 /* ---- strings ------------------------------------------------------------- */
 
 
-/* Whether any of the 8 bytes of x needs more than a copy: a control
- * character, '"', '\\' or a byte of a UTF-8 sequence (checked on its own). */
-static int word_needs_care(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t quote = x ^ (ones * '"'), bslash = x ^ (ones * '\\');
-    uint64_t below = (x - ones * 0x20) & ~x;                 /* a byte < 0x20 (or >= 0x80) */
-    uint64_t zq = (quote - ones) & ~quote, zb = (bslash - ones) & ~bslash;
-    return ((below | zq | zb) & high) != 0 || (x & high) != 0;
-}
-
 /* s[0..n) as a quoted JSON string. Safe runs are copied in one put; plain
  * ASCII is scanned 8 bytes at a time. */
 static void put_string(jw *w, const char *str, size_t n)
@@ -93,13 +83,8 @@ static void put_string(jw *w, const char *str, size_t n)
     size_t start = 0, i = 0;
     put_c(w, '"');
     while (i < n && !w->err) {
-        uint64_t word;
-        while (i + 8 <= n) {
-            memcpy(&word, s + i, 8);
-            if (word_needs_care(word))
-                break;
+        while (i + 8 <= n && json_plain8(s + i))
             i += 8;
-        }
         if (i >= n)
             break;
         unsigned c = s[i];
