@@ -17,6 +17,10 @@
 # time. Peak RSS is /usr/bin/time -f %M of one more run, which also warms the
 # page cache. Runs: 10 up to 1,000 systems, 5 at 10,000, 3 at 100,000.
 #
+# "aip load only" evaluates bench/load.aip (one control reading one key): the
+# process, the read, SHA-256 and parse of the facts and a one-control report,
+# so that the YAML parse compares with libyaml's event parse of the same file.
+#
 # The SME rows come in two inventories of each size: the mixed one (about six
 # findings a system, so the report dominates) and the same draws with every
 # flaw turned off (gen.awk clean=1: every control passes, the CI gate's usual
@@ -115,8 +119,12 @@ for n in $FLAT_SIZES; do
         "$AIP" eval bench/checks.aip -f $OUT/flat-$n.json --now $NOW --format json --no-validate
     measure "  same, --no-because" aip-json-nb $n $OUT/flat-$n.json $r \
         "$AIP" eval bench/checks.aip -f $OUT/flat-$n.json --now $NOW --format json --no-validate --no-because
+    measure "aip load only, JSON" load-json $n $OUT/flat-$n.json $r \
+        "$AIP" eval bench/load.aip -f $OUT/flat-$n.json --now $NOW --format json --no-validate
     measure "aip 8 checks, YAML" aip-yaml $n $OUT/flat-$n.yaml $r \
         "$AIP" eval bench/checks.aip -f $OUT/flat-$n.yaml --now $NOW --format json --no-validate
+    measure "aip load only, YAML" load-yaml $n $OUT/flat-$n.yaml $r \
+        "$AIP" eval bench/load.aip -f $OUT/flat-$n.yaml --now $NOW --format json --no-validate
     measure "jq 8 checks, JSON" jq $n $OUT/flat-$n.json $r \
         jq --arg now $NOW -f bench/checks.jq $OUT/flat-$n.json
     measure "libyaml parse only, YAML" libyaml $n $OUT/flat-$n.yaml $r \
