@@ -36,6 +36,11 @@ static uint32_t cut_utf8(const char *s, uint32_t n, uint32_t max)
     return k;
 }
 
+/* The values null, true and false, shared by every because item. */
+static const fnode because_null = {.kind = FN_NULL, .file = FNODE_NO_FILE};
+static const fnode because_true = {.kind = FN_BOOL, .file = FNODE_NO_FILE, .u.b = 1};
+static const fnode because_false = {.kind = FN_BOOL, .file = FNODE_NO_FILE, .u.b = 0};
+
 static fnode *new_node(arena *out, fnode_kind kind)
 {
     fnode *n = fnode_new(out, kind);
@@ -153,13 +158,14 @@ void because_copy_value(arena *out, const facts *f, val v, tval *tv)
     case VAL_ITER:
         tv->why = "an iterator";
         return;
-    case VAL_NULL: tv->value = new_node(out, FN_NULL); break;
-    case VAL_BOOL: {
-        fnode *c = new_node(out, FN_BOOL);
-        c->u.b = v.u.b != 0;
-        tv->value = c;
+    case VAL_NULL:     /* shared: most because values are booleans */
+        tv->value = &because_null;
+        tv->lasting = 1;
         break;
-    }
+    case VAL_BOOL:
+        tv->value = v.u.b ? &because_true : &because_false;
+        tv->lasting = 1;
+        break;
     case VAL_INT: {
         fnode *c = new_node(out, FN_INT);
         c->u.i = v.u.i;
@@ -419,8 +425,10 @@ static void add(bctx *c, const char *expr, const tval *v)
     because_item *it = &c->items[c->n++];
     uint8_t trunc = 0;
     it->expr = expr;   /* a bundle string, or allocated in out */
-    it->value = v->value ? copy_node(c->out, v->value, 0, &trunc) : NULL;   /* the tree may be scratch */
-    it->undefined = v->value ? NULL : arena_strdup(c->out, v->why ? v->why : "undefined");
+    /* the tree may be scratch: copy a value that tv() did not already make in out */
+    it->value = !v->value ? NULL : v->lasting ? v->value : copy_node(c->out, v->value, 0, &trunc);
+    it->undefined = v->value ? NULL
+                  : v->lasting && v->why ? v->why : arena_strdup(c->out, v->why ? v->why : "undefined");
     it->file = v->file;
     it->line = v->line;
     it->col = v->col;
@@ -435,6 +443,7 @@ static const tval *tv(bctx *c, tnode *n)
             because_copy_element(c->out, c->f, n->raw, &n->v);
         else
             because_copy_value(c->out, c->f, n->raw, &n->v);
+        n->v.lasting = 1;   /* made in out */
         n->ready = 1;
     }
     return &n->v;
@@ -613,8 +622,12 @@ uint32_t because_build(const bundle *b, const facts *f, tnode *root, arena *out,
     *items = NULL;
     if (!root || is_element(root))
         return 0;
-    bctx c = {b, f, out, xalloc(out, sizeof(because_item) * BECAUSE_MAX), 0};
+    because_item buf[BECAUSE_MAX];
+    bctx c = {b, f, out, buf, 0};
     why(&c, root, 0);
-    *items = c.items;
+    if (c.n) {   /* only the items found (usually two or three of BECAUSE_MAX) */
+        *items = xalloc(out, sizeof(because_item) * c.n);
+        memcpy(*items, buf, sizeof(because_item) * c.n);
+    }
     return c.n;
 }

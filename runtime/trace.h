@@ -39,6 +39,8 @@ typedef struct tval {
     uint32_t line, col;
     int8_t truth;              /* 1 true, 0 false, -1 not a boolean */
     uint8_t truncated;         /* the copy was shortened */
+    uint8_t lasting;           /* value needs no further copy: shared, or already in the
+                                  arena the because items are built in */
 } tval;
 
 /* One evaluation of a sub-expression, with the evaluations it was made of. */

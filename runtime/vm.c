@@ -60,6 +60,7 @@ typedef struct vm {
     trace *trace;
     trace *because_trace;
     int want_tickets;
+    int discard_findings;       /* the because re-run: findings made are not kept */
     trace_ticket *tickets;
     uint32_t ntickets, tcap;
 } vm;
@@ -122,6 +123,13 @@ static void locate(vm *m, finding *fd, const fnode *n)
 static finding *new_finding(vm *m, finding_kind kind, const bc_site *site)
 {
     control_result *c = m->cur;
+    if (m->discard_findings && c->nfindings) {
+        /* the because re-run: its findings repeat the first run's and are
+         * dropped; keep one at a time (the last is complete by now) */
+        c->nfindings = c->cap = 0;
+        c->findings = NULL;
+        arena_reset(&m->res->mem);
+    }
     if (c->nfindings == c->cap) {
         uint32_t ncap = c->cap ? c->cap * 2 : 4;
         finding *nf = arena_alloc(&m->res->mem, sizeof *nf * ncap);
@@ -642,10 +650,12 @@ static void because_rerun(vm *m, uint32_t block, control_result *cr)
     m->cur = &scratch;
     m->trace = m->because_trace;
     m->want_tickets = 0;
+    m->discard_findings = 1;
     arena_reset(&m->eval);
     memo_reset(m->memo);
     (void)vm_run(m, m->b->controls.v[block].func);   /* an error stops the explaining, nothing else */
     m->trace = NULL;
+    m->discard_findings = 0;
     m->o = o;
     m->res = res;
     m->cur = cur;
