@@ -21,7 +21,7 @@
 # process, the read, SHA-256 and parse of the facts and a one-control report,
 # so that the YAML parse compares with libyaml's event parse of the same file.
 #
-# The SME rows come in two inventories of each size: the mixed one (about six
+# The SME rows come in two inventories of each size: the mixed one (about five
 # findings a system, so the report dominates) and the same draws with every
 # flaw turned off (gen.awk clean=1: every control passes, the CI gate's usual
 # case), which measures the evaluation itself.
