@@ -118,7 +118,12 @@ static int same_arg(const val *a, const val *b)
     case VAL_NULL: return 1;
     case VAL_BOOL: return (a->u.b != 0) == (b->u.b != 0);
     case VAL_INT: case VAL_DURATION: return a->u.i == b->u.i;
-    case VAL_DOUBLE: return memcmp(&a->u.d, &b->u.d, sizeof a->u.d) == 0;
+    case VAL_DOUBLE: {   /* bitwise: NaN matches itself, -0 is not 0 */
+        uint64_t x, y;
+        memcpy(&x, &a->u.d, sizeof x);
+        memcpy(&y, &b->u.d, sizeof y);
+        return x == y;
+    }
     case VAL_STR: return a->n == b->n && (a->n == 0 || memcmp(a->u.s, b->u.s, a->n) == 0);
     case VAL_LIST: case VAL_MAP: return a->u.node == b->u.node;
     default: return 0;

@@ -293,18 +293,21 @@ const char *val_undef_missing(arena *mem, const undef_info *u)
             sb_puts(&b, x->missing);
         char step[UNDEF_STEP_BYTES + 1];
         int len = 0;
-        size_t klen = x->step != UNDEF_STEP_INDEX && x->key ? strnlen(x->key, x->key_len) : 0;
+        int has_key = x->step != UNDEF_STEP_INDEX && x->key;
+        const char *key = has_key ? x->key : "";
+        size_t full = has_key ? x->key_len : 0;   /* is_ident sees a NUL inside as not one */
+        size_t klen = strnlen(key, full);
         switch ((undef_step)x->step) {
         case UNDEF_STEP_NONE:
             break;
         case UNDEF_STEP_FIELD:
-            if (is_ident(x->key, x->key_len)) {
-                len = snprintf(step, sizeof step, ".%.*s", (int)klen, x->key);
+            if (is_ident(key, full)) {
+                len = snprintf(step, sizeof step, ".%.*s", (int)klen, key);
                 break;
             }
             /* fall through */
         case UNDEF_STEP_ID:
-            len = snprintf(step, sizeof step, "[\"%.*s\"]", (int)klen, x->key);
+            len = snprintf(step, sizeof step, "[\"%.*s\"]", (int)klen, key);
             break;
         case UNDEF_STEP_INDEX:
             len = snprintf(step, sizeof step, "[%" PRId64 "]", x->index);
