@@ -15,6 +15,21 @@
 
 static arena A;
 
+/* cmocka group setup and teardown of A, for tests that need nothing else. */
+static inline int fnode_build_setup(void **state)
+{
+    (void)state;
+    arena_init(&A);
+    return 0;
+}
+
+static inline int fnode_build_teardown(void **state)
+{
+    (void)state;
+    arena_free(&A);
+    return 0;
+}
+
 static inline fnode *mk(fnode_kind k)
 {
     fnode *n = arena_zalloc(&A, sizeof *n);

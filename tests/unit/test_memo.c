@@ -16,20 +16,6 @@
 #include "eval_src.h"
 #include "fnode_build.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    arena_init(&A);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_free(&A);
-    return 0;
-}
-
 static val str(const char *s)
 {
     return val_str(s, (uint32_t)strlen(s));
@@ -224,5 +210,5 @@ int main(void)
         cmocka_unit_test(test_memo_growth_and_full_table),
         cmocka_unit_test(test_memo_vm_results),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests_name("memo", tests, fnode_build_setup, fnode_build_teardown);
 }

@@ -15,20 +15,6 @@
 
 #include "fnode_build.h"
 
-static int setup(void **state)
-{
-    (void)state;
-    arena_init(&A);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    arena_free(&A);
-    return 0;
-}
-
 /* ---- val_from_node ------------------------------------------------------------ */
 
 static void test_value_from_node(void **state)
@@ -384,5 +370,5 @@ int main(void)
         cmocka_unit_test(test_value_display_budget),
         cmocka_unit_test(test_value_undef_missing),
     };
-    return cmocka_run_group_tests_name("value", tests, setup, teardown);
+    return cmocka_run_group_tests_name("value", tests, fnode_build_setup, fnode_build_teardown);
 }
