@@ -190,7 +190,8 @@ void memo_put(memo *t, uint32_t func, const val *args, uint32_t n, val result)
     e->func = func;
     e->hash = h;
     e->nargs = n;
-    memcpy(e->args, args, sizeof(val) * n);
+    if (n)   /* args may be NULL for a def without parameters */
+        memcpy(e->args, args, sizeof(val) * n);
     e->result = result;
     t->count++;
 }
