@@ -47,17 +47,16 @@ endif
 
 B       = build/$(CONFIG)
 CFLAGS_ALL = $(STD) $(WARN) $(OPT) $(DBG) $(SAN) $(INC) $(CFLAGS) -MMD -MP
-# libcrypto (SHA-256 only) is linked statically when its archive is installed:
-# resolving the shared library's relocations at start-up took about 4 million
-# cycles, half of a small `aip eval` (docs/performance.md); the archive adds
-# 50 kB. Without libcrypto.a the shared library is used.
-LIBCRYPTO_A = $(shell $(CC) -print-file-name=libcrypto.a)
-ifneq ($(LIBCRYPTO_A),libcrypto.a)
-  LIBCRYPTO = -Wl,-Bstatic -lcrypto -Wl,-Bdynamic
-else
-  LIBCRYPTO = -lcrypto
-endif
-LIBS    = -lyaml -lpcre2-8 $(LIBCRYPTO) -lm
+# libcrypto (SHA-256 only), libyaml and libpcre2 are linked statically when
+# their archives are installed (the Debian -dev packages ship them): resolving
+# the shared libraries' symbols at start-up took about 4 million cycles for
+# libcrypto, half of a small `aip eval`, and 54,000 instructions more for
+# libyaml and libpcre2 (docs/performance.md); the archives add about 700 kB.
+# The trade-off: a security update of one of them needs aip rebuilt. Without
+# an archive the shared library is used.
+comma := ,
+static_or_shared = $(if $(filter-out lib$(1).a,$(shell $(CC) -print-file-name=lib$(1).a)),-Wl$(comma)-Bstatic -l$(1) -Wl$(comma)-Bdynamic,-l$(1))
+LIBS    = $(call static_or_shared,yaml) $(call static_or_shared,pcre2-8) $(call static_or_shared,crypto) -lm
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 ifeq ($(V),1)
