@@ -10,7 +10,7 @@ struct arena_block {
     arena_block *next;   /* older block */
     size_t size;         /* usable bytes in data[] */
     size_t off;          /* bytes used in data[] */
-    _Alignas(16) unsigned char data[];
+    _Alignas(8) unsigned char data[];
 };
 
 enum { ARENA_FIRST = 4096, ARENA_MAX_BLOCK = 1 << 24 };
@@ -53,9 +53,10 @@ void arena_reset(arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
-    n = (n + 15) & ~(size_t)15;
+    n = (n + 7) & ~(size_t)7;   /* 8: the strictest alignment of what arenas hold
+                                   (pointers, int64, double; no long double) */
     if (n == 0)
-        n = 16;
+        n = 8;
     arena_block *b = a->head;
     if (!b || b->size - b->off < n) {
         size_t size = a->next_size;

@@ -29,7 +29,7 @@ void arena_init(arena *a);
 void arena_free(arena *a);
 /* Forget every allocation but keep the first (oldest) block for reuse. */
 void arena_reset(arena *a);
-/* n bytes aligned to 16; NULL when out of memory or past a->limit. */
+/* n bytes aligned to 8; NULL when out of memory or past a->limit. */
 void *arena_alloc(arena *a, size_t n);
 /* Same, zero-filled. */
 void *arena_zalloc(arena *a, size_t n);
