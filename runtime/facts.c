@@ -137,6 +137,32 @@ static void *facts_alloc(arena *a, size_t n)
     return p;
 }
 
+/* A value is 40 bytes: every byte of it is paid once per value of the
+ * inventory (3.4 million nodes for 100,000 flat systems). */
+_Static_assert(sizeof(fnode) == 40, "fnode grew: see docs/performance.md before adding a field");
+
+/* The index slot of a facts list: the word before its items (see facts.h). */
+static fidx **idx_slot(const fnode *list)
+{
+    return (fidx **)(void *)list->u.items - 1;
+}
+
+static fidx *list_idx(const fnode *list)
+{
+    if (!list || list->kind != FN_LIST || list->file == FNODE_NO_FILE || !list->u.items)
+        return NULL;
+    return *idx_slot(list);
+}
+
+/* Items of a facts list of n items, after its (NULL) index slot. */
+static fnode **facts_items(arena *a, size_t n)
+{
+    fnode **p = facts_alloc(a, (n + 1) * sizeof(fnode *));
+    p[0] = NULL;
+    return p + 1;
+}
+
+
 /* Bytewise order of two keys: <0, 0, >0. */
 static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -603,11 +629,17 @@ const fnode *fnode_at(const fnode *list, int64_t i)
     return list->u.items[i];
 }
 
+int fnode_has_id_index(const fnode *list)
+{
+    return list_idx(list) != NULL;
+}
+
 const fnode *fnode_by_id(const fnode *list, const char *id, size_t id_len)
 {
-    if (!list || list->kind != FN_LIST || !list->idx)
+    const fidx *x = list_idx(list);
+    if (!x)
         return NULL;
-    int64_t pos = idx_find(list, list->idx, id, id_len);
+    int64_t pos = idx_find(list, x, id, id_len);
     return pos < 0 ? NULL : list->u.items[pos];
 }
 
@@ -1013,7 +1045,7 @@ int fb_list_end(fbuild *b)
     if (n > UINT32_MAX - 1)
         return fb_fail(b, list->line, list->col, "list too long");
     list->n = (uint32_t)n;
-    list->u.items = facts_alloc(&b->mem, (n ? n : 1) * sizeof(fnode *));
+    list->u.items = facts_items(&b->mem, n);
     for (size_t i = 0; i < n; i++) {
         fnode *c = b->slots[t->base + i].val;
         c->parent = list;
@@ -1025,7 +1057,7 @@ int fb_list_end(fbuild *b)
         uint32_t da = UINT32_MAX, db = UINT32_MAX;
         fidx *x = idx_index(q == n ? &b->mem : NULL, list, q, &da, &db);
         if (q == n && da == UINT32_MAX)
-            list->idx = x;
+            *idx_slot(list) = x;
         if (q != n && x != &fidx_scan)
             aip_free(x);
         if (da != UINT32_MAX) {
@@ -1171,8 +1203,8 @@ static int merge_conflict(fbuild *b, const fnode *om, const fentry *k, const fno
 static const fidx *merge_lookup(const fnode *ol, fidx **tmp)
 {
     *tmp = NULL;
-    if (ol->idx)
-        return ol->idx;
+    if (list_idx(ol))
+        return list_idx(ol);
     uint32_t q = count_ids(ol);
     if (!q)
         return NULL;
@@ -1256,7 +1288,7 @@ static fnode *merge_list(arena *a, fnode *ol, fnode *nl)
 {
     fnode *r = merge_node(a, ol);
     size_t cap = (size_t)ol->n + nl->n;
-    fnode **items = facts_alloc(a, (cap ? cap : 1) * sizeof *items);
+    fnode **items = facts_items(a, cap);
     if (ol->n)
         memcpy(items, ol->u.items, ol->n * sizeof *items);
     uint32_t m = ol->n;
@@ -1280,7 +1312,7 @@ static fnode *merge_list(arena *a, fnode *ol, fnode *nl)
     uint32_t q = count_ids(r);
     if (q && q == m) {
         uint32_t da = UINT32_MAX, db = UINT32_MAX;
-        r->idx = idx_index(a, r, q, &da, &db);
+        *idx_slot(r) = idx_index(a, r, q, &da, &db);
     }
     return r;
 }

@@ -58,7 +58,9 @@ struct fnode {
         fnode **items;          /* FN_LIST */
         fentry *entries;        /* FN_MAP: sorted by key, bytewise; keys unique */
     } u;
-    fidx *idx;              /* FN_LIST whose items are all maps with a string `id`: index by id; else NULL */
+    /* A list loaded from facts (file != FNODE_NO_FILE) keeps, in the word just
+     * before u.items[0], the index of its items by id (fnode_by_id), or NULL:
+     * most nodes are not lists, so the node itself has no field for it. */
 };
 
 /* Limits on what a load accepts; exceeding one is an error naming the limit. */
@@ -154,6 +156,9 @@ const fnode *fnode_get_hashed(const fnode *map, const char *key, size_t key_len,
 const fnode *fnode_get_hinted(const fnode *map, const char *key, size_t key_len, uint32_t hash,
                               uint8_t *hint);
 const fnode *fnode_at(const fnode *list, int64_t i);
+/* Whether list has an index by id: it comes from the facts and every item
+ * is a map with a string `id`. */
+int fnode_has_id_index(const fnode *list);
 /* Entry of a list whose `id` equals id (through the index; NULL if the list
  * has no index or no such entry). */
 const fnode *fnode_by_id(const fnode *list, const char *id, size_t id_len);

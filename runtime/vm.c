@@ -298,7 +298,7 @@ static val do_index(vm *m, val v, val k)
             return n ? val_from_node(n) : undef_step_after(m, v, UNDEF_STEP_INDEX, NULL, 0, k.u.i);
         }
         if (k.kind == VAL_STR) {
-            if (v.u.node->n && !v.u.node->idx)
+            if (v.u.node->n && !fnode_has_id_index(v.u.node))
                 return undef_reason(m, v.origin, "cannot look up \"%s\": the list has entries without an id", k.u.s);
             const fnode *n = fnode_by_id(v.u.node, k.u.s, k.n);
             return n ? val_from_node(n) : undef_step_after(m, v, UNDEF_STEP_ID, k.u.s, k.n, 0);

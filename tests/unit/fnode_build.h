@@ -74,11 +74,14 @@ static inline fnode *mk_bool(int b)
     return n;
 }
 
-/* A list of count nodes. */
+/* A list of count nodes (with the word before its items that a list from
+ * the facts keeps for its id index, NULL: runtime/facts.h). */
 static inline fnode *mk_list(int count, ...)
 {
     fnode *n = mk(FN_LIST);
-    n->u.items = arena_alloc(&A, (size_t)(count ? count : 1) * sizeof(fnode *));
+    fnode **slots = arena_alloc(&A, (size_t)(count + 1) * sizeof(fnode *));
+    slots[0] = NULL;
+    n->u.items = slots + 1;
     va_list ap;
     va_start(ap, count);
     for (int i = 0; i < count; i++) {

@@ -256,7 +256,7 @@ static void test_facts_merge_files(void **state)
     /* lists concatenate; the merged list has an index over both files' ids */
     const fnode *owners = get(r, "owners");
     assert_int_equal(owners->n, 2);
-    assert_non_null(owners->idx);
+    assert_true(fnode_has_id_index(owners));
     const fnode *bob = fnode_by_id(owners, "bob", 3);
     assert_at(bob, 1, 3, 14);
     char path[256];
@@ -349,7 +349,7 @@ static void test_facts_merge_equal_and_nested(void **state)
     /* items without ids are never overlaid */
     const fnode *l = get(r, "l");
     assert_int_equal(l->n, 2);
-    assert_null(l->idx);
+    assert_false(fnode_has_id_index(l));
     /* equal scalars in lists still concatenate */
     assert_int_equal(get(r, "t")->n, 2);
     assert_links(r);
@@ -377,11 +377,11 @@ static void test_facts_merge_into_list_without_index(void **state)
     facts *f = facts_new();
     aip_error err;
     assert_int_equal(load(f, "a.yaml", "l: [{id: x, a: 1}, 5, {b: 2}]\n", &err), 0);
-    assert_null(get(facts_root(f), "l")->idx);
+    assert_false(fnode_has_id_index(get(facts_root(f), "l")));
     assert_int_equal(load(f, "b.yaml", "l: [{id: x, c: 3}, {id: y}]\n", &err), 0);
     const fnode *l = get(facts_root(f), "l");
     assert_int_equal(l->n, 4);
-    assert_null(l->idx);
+    assert_false(fnode_has_id_index(l));
     assert_null(fnode_by_id(l, "x", 1));
     assert_int_equal(l->u.items[0]->n, 3);
     assert_int_equal(get(l->u.items[0], "c")->u.i, 3);
@@ -460,7 +460,7 @@ static void test_facts_id_index(void **state)
     assert_int_equal(facts_load_buffer(f, "big.json", text, len, FACTS_JSON, &err), 0);
     free(text);
     const fnode *items = get(facts_root(f), "items");
-    assert_non_null(items->idx);
+    assert_true(fnode_has_id_index(items));
     for (size_t i = 0; i < n; i++) {
         char id[32];
         int l = snprintf(id, sizeof id, "id%zu", i);
@@ -494,7 +494,7 @@ static void test_facts_id_index_short_and_long_lists(void **state)
         aip_error err;
         assert_int_equal(facts_load_buffer(f, "s.json", text, strlen(text), FACTS_JSON, &err), 0);
         const fnode *l = get(facts_root(f), "l");
-        assert_non_null(l->idx);
+        assert_true(fnode_has_id_index(l));
         for (int i = 0; i < n; i++) {
             char id[16];
             int k = snprintf(id, sizeof id, "x%d", i);
@@ -539,15 +539,15 @@ static void test_facts_id_index_only_when_all_items_have_ids(void **state)
                           "nul: [{id: \"a\\0b\"}, {id: a}]\n",
                           &err), 0);
     const fnode *r = facts_root(f);
-    assert_non_null(get(r, "all")->idx);
+    assert_true(fnode_has_id_index(get(r, "all")));
     assert_non_null(fnode_by_id(get(r, "all"), "b", 1));
-    assert_null(get(r, "missing")->idx);
+    assert_false(fnode_has_id_index(get(r, "missing")));
     assert_null(fnode_by_id(get(r, "missing"), "a", 1));
-    assert_null(get(r, "intid")->idx);
-    assert_null(get(r, "scalars")->idx);
-    assert_null(get(r, "empty")->idx);
+    assert_false(fnode_has_id_index(get(r, "intid")));
+    assert_false(fnode_has_id_index(get(r, "scalars")));
+    assert_false(fnode_has_id_index(get(r, "empty")));
     assert_null(fnode_by_id(get(r, "empty"), "a", 1));
-    assert_null(get(r, "mixed")->idx);
+    assert_false(fnode_has_id_index(get(r, "mixed")));
     const fnode *nul = get(r, "nul");
     assert_ptr_equal(fnode_by_id(nul, "a\0b", 3), nul->u.items[0]);
     assert_ptr_equal(fnode_by_id(nul, "a", 1), nul->u.items[1]);

@@ -103,14 +103,14 @@ static void test_json_values_and_locations(void **state)
     assert_int_equal(l->kind, FN_LIST);
     assert_loc(l, 4, 11);
     assert_int_equal(l->n, 4);
-    assert_null(l->idx);
+    assert_false(fnode_has_id_index(l));
     assert_int_equal(l->u.items[0]->u.i, 1);
     assert_loc(l->u.items[0], 4, 12);
     assert_string_equal(l->u.items[1]->u.s, "two");
     assert_loc(l->u.items[1], 4, 15);
     assert_int_equal(l->u.items[2]->kind, FN_LIST);
     assert_int_equal(l->u.items[2]->n, 0);
-    assert_null(l->u.items[2]->idx);
+    assert_false(fnode_has_id_index(l->u.items[2]));
     assert_loc(l->u.items[2], 4, 22);
     assert_int_equal(l->u.items[3]->kind, FN_MAP);
     assert_int_equal(l->u.items[3]->n, 0);

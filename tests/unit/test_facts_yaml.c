@@ -205,7 +205,7 @@ static void test_yaml_locations_and_structure(void **state)
     assert_int_equal(models->kind, FN_LIST);
     assert_loc(models, 4, 3);
     assert_int_equal(models->n, 2);
-    assert_non_null(models->idx);
+    assert_true(fnode_has_id_index(models));
     const fnode *m1 = fnode_by_id(models, "m1", 2);
     assert_ptr_equal(m1, models->u.items[0]);
     assert_loc(m1, 4, 5);
@@ -219,7 +219,7 @@ static void test_yaml_locations_and_structure(void **state)
     const fnode *el = get(r, "empty_list");
     assert_int_equal(el->kind, FN_LIST);
     assert_int_equal(el->n, 0);
-    assert_null(el->idx);
+    assert_false(fnode_has_id_index(el));
     const fnode *v = get(get(get(r, "nested"), "deeper"), "value");
     assert_int_equal(v->u.i, 3);
     assert_loc(v, 11, 12);
