@@ -162,7 +162,6 @@ static fnode **facts_items(arena *a, size_t n)
     return p + 1;
 }
 
-
 /* Bytewise order of two keys: <0, 0, >0. */
 static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
@@ -371,8 +370,7 @@ static char *out_finish(out_buf *o, char *buf, size_t size)
     return buf;
 }
 
-/* Whether key is an identifier ([A-Za-z_][A-Za-z0-9_]*). */
-static int is_ident(const char *k, size_t n)
+int fnode_key_is_ident(const char *k, size_t n)
 {
     if (n == 0)
         return 0;
@@ -415,7 +413,7 @@ static char *path_render(const fnode *n, char *buf, size_t size, int use_ids)
             }
         } else if (par->kind == FN_MAP && c->index < par->n) {
             const fentry *e = &par->u.entries[c->index];
-            if (is_ident(e->key, e->key_len)) {
+            if (fnode_key_is_ident(e->key, e->key_len)) {
                 if (i > 0)
                     out_str(&o, ".");
                 out_bytes(&o, e->key, e->key_len);
@@ -1203,8 +1201,9 @@ static int merge_conflict(fbuild *b, const fnode *om, const fentry *k, const fno
 static const fidx *merge_lookup(const fnode *ol, fidx **tmp)
 {
     *tmp = NULL;
-    if (list_idx(ol))
-        return list_idx(ol);
+    const fidx *own = list_idx(ol);
+    if (own)
+        return own;
     uint32_t q = count_ids(ol);
     if (!q)
         return NULL;

@@ -165,6 +165,10 @@ const fnode *fnode_by_id(const fnode *list, const char *id, size_t id_len);
 /* The key under which a map's child at entry index i sits. */
 const char *fnode_key_of(const fnode *child);
 
+/* Whether key k[0..n) is an identifier ([A-Za-z_][A-Za-z0-9_]*), which a
+ * path writes as .key (any other key as ["key"]). */
+int fnode_key_is_ident(const char *k, size_t n);
+
 /* Path of n from its root: `credentials[1].shared`, keys that are not
  * identifiers as ["key"]. Written into buf (truncated with "..." if needed);
  * returns buf. The root's path is "" . */

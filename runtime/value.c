@@ -264,17 +264,6 @@ static void sb_puts(sbuf *b, const char *s)
 
 /* ---- missing paths of undefined values ------------------------------------ */
 
-static int is_ident(const char *s, size_t n)
-{
-    if (n == 0 || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
-              (s[i] >= '0' && s[i] <= '9')))
-            return 0;
-    return 1;
-}
-
 /* Steps of a chain longer than this are not written (a chain grows by one
  * step per path operation on an undefined value, so this is never reached
  * by a real path). */
@@ -295,13 +284,13 @@ const char *val_undef_missing(arena *mem, const undef_info *u)
         int len = 0;
         int has_key = x->step != UNDEF_STEP_INDEX && x->key;
         const char *key = has_key ? x->key : "";
-        size_t full = has_key ? x->key_len : 0;   /* is_ident sees a NUL inside as not one */
+        size_t full = has_key ? x->key_len : 0;   /* a NUL inside is no identifier */
         size_t klen = strnlen(key, full);
         switch ((undef_step)x->step) {
         case UNDEF_STEP_NONE:
             break;
         case UNDEF_STEP_FIELD:
-            if (is_ident(key, full)) {
+            if (fnode_key_is_ident(key, full)) {
                 len = snprintf(step, sizeof step, ".%.*s", (int)klen, key);
                 break;
             }

@@ -275,7 +275,6 @@ static const fnode *pick_origin(val a, val b)
     return a.origin ? a.origin : b.origin;
 }
 
-/* Is key a plain identifier (so a path can say .key)? */
 /* v.key for FIELD and string-keyed INDEX on a map; hash is fnode_key_hash of
  * the key, hint the instruction's entry hint (fnode_get_hinted). */
 static val get_key(vm *m, val v, const char *key, uint32_t klen, uint32_t hash, uint8_t *hint)
@@ -626,6 +625,14 @@ static void add_ticket(vm *m, uint32_t site)
 
 static int vm_run(vm *m, uint32_t fi);
 
+/* Forget the temporaries of a control block: its arena and the call results
+ * cached with values in it (memo.h). */
+static void block_reset(vm *m)
+{
+    arena_reset(&m->eval);
+    memo_reset(m->memo);
+}
+
 /* Run block `block` again with a trace, only for the outermost scope
  * elements that had findings at a require, and give those findings their
  * "because". The re-run's own findings and counts go to scratch. */
@@ -651,8 +658,7 @@ static void because_rerun(vm *m, uint32_t block, control_result *cr)
     m->trace = m->because_trace;
     m->want_tickets = 0;
     m->discard_findings = 1;
-    arena_reset(&m->eval);
-    memo_reset(m->memo);
+    block_reset(m);
     (void)vm_run(m, m->b->controls.v[block].func);   /* an error stops the explaining, nothing else */
     m->trace = NULL;
     m->discard_findings = 0;
@@ -1256,8 +1262,7 @@ eval_result *vm_eval(const bundle *b, const facts *f, const vm_options *o, aip_e
             because_rerun(&m, i, cr);
         if (v > cr->verdict)
             cr->verdict = v;
-        arena_reset(&m.eval);
-        memo_reset(m.memo);
+        block_reset(&m);
     }
     eval_summarize(r, o->fail_on);
     char day[16];
