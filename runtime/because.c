@@ -6,6 +6,7 @@
  * level), values by BECAUSE_DEPTH_MAX.
  */
 #include "runtime/because.h"
+#include "runtime/report.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -353,16 +354,7 @@ void because_json_item(jw *w, const because_item *it)
         jw_null(w);
     jw_member_string(w, "undefined", it->value ? NULL : it->undefined ? it->undefined : "");
     jw_member_bool(w, "truncated", it->truncated);
-    jw_key(w, "location");
-    if (it->file) {
-        jw_object_begin(w);
-        jw_member_string(w, "file", it->file);
-        jw_member_int(w, "line", it->line);
-        jw_member_int(w, "column", it->col);
-        jw_object_end(w);
-    } else {
-        jw_null(w);
-    }
+    report_json_location(w, it->file, it->line, it->col);
     jw_object_end(w);
 }
 

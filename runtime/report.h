@@ -29,6 +29,10 @@ int report_json(FILE *out, const eval_result *r, const bundle *b);
 /* Its "waivers" member: {"file", "sha256", "entries": [...]} or null (the
  * SARIF report's run properties carry the same). */
 void report_json_waivers(jw *w, const eval_result *r);
+/* A "location" member: {"file", "line", "column"} of a fact, or null when
+ * file is NULL (a computed value, or no fact to point at). Findings and
+ * their because items use it, so both read the same way. */
+void report_json_location(jw *w, const char *file, uint32_t line, uint32_t col);
 
 /* The text report for a person at a terminal: one line per control, its
  * findings under it, a summary line. ANSI colour when color != 0. Text that

@@ -156,6 +156,20 @@ static void write_evidence_maps(jw *w, const control_result *c, const bundle *b)
     jw_array_end(w);
 }
 
+void report_json_location(jw *w, const char *file, uint32_t line, uint32_t col)
+{
+    jw_key(w, "location");
+    if (!file) {
+        jw_null(w);
+        return;
+    }
+    jw_object_begin(w);
+    jw_member_string(w, "file", file);
+    jw_member_int(w, "line", line);
+    jw_member_int(w, "column", col);
+    jw_object_end(w);
+}
+
 static void write_finding(jw *w, const finding *f)
 {
     jw_object_begin(w);
@@ -164,16 +178,7 @@ static void write_finding(jw *w, const finding *f)
     jw_member_string(w, "path", f->path ? f->path : "");
     jw_member_string(w, "subject", f->subject);
 
-    jw_key(w, "location");
-    if (f->file) {
-        jw_object_begin(w);
-        jw_member_string(w, "file", f->file);
-        jw_member_int(w, "line", f->line);
-        jw_member_int(w, "column", f->col);
-        jw_object_end(w);
-    } else {
-        jw_null(w);
-    }
+    report_json_location(w, f->file, f->line, f->col);
 
     jw_key(w, "policy_location");
     if (f->policy_file) {
