@@ -49,6 +49,8 @@ int cli_next(cli_args *a, const char **pos);
 /* The value of the current option (inline or the next argument); NULL after
  * printing a usage error. */
 const char *cli_value(cli_args *a);
+/* Whether opt is one of names[0..n) (the options of a command that take a value). */
+int cli_opt_in(const char *opt, const char *const *names, size_t n);
 /* Print "aip CMD: message" and a hint to stderr; returns EXIT_INPUT. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -127,10 +127,7 @@ int cmd_eval(int argc, char **argv)
         static const char *const with_value[] = {"-f", "--facts", "-o", "--output", "--format", "--profile",
                                                  "--params", "--now", "--fail-on", "--max-steps", "--max-memory",
                                                  "--report", "--base", "--waivers"};
-        int known = 0;
-        for (size_t i = 0; i < sizeof with_value / sizeof with_value[0] && !known; i++)
-            known = !strcmp(a.opt, with_value[i]);
-        if (!known) {
+        if (!cli_opt_in(a.opt, with_value, sizeof with_value / sizeof with_value[0])) {
             rc = cli_usage("eval", "unknown option %s", a.opt);
             goto done;
         }

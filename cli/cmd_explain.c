@@ -100,10 +100,7 @@ int cmd_explain(int argc, char **argv)
             continue;
         }
         static const char *const with_value[] = {"-f", "--facts", "--format", "--params", "--now", "--target"};
-        int known = 0;
-        for (size_t i = 0; i < sizeof with_value / sizeof with_value[0] && !known; i++)
-            known = !strcmp(a.opt, with_value[i]);
-        if (!known) {
+        if (!cli_opt_in(a.opt, with_value, sizeof with_value / sizeof with_value[0])) {
             rc = cli_usage("explain", "unknown option %s", a.opt);
             goto done;
         }

@@ -50,6 +50,14 @@ int cli_next(cli_args *a, const char **pos)
     return 1;
 }
 
+int cli_opt_in(const char *opt, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(opt, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 const char *cli_value(cli_args *a)
 {
     if (a->value)
